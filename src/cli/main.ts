@@ -1,0 +1,29 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../platform/config.ts';
+import { UsageError } from './context.ts';
+import { registerPlatformCommands } from './platform-commands.ts';
+import { registerReferenceCommands } from '../modules/reference/cli.ts';
+import { registerPopulationCommands } from '../modules/population/cli.ts';
+
+const program = new Command('vaxhub')
+  .description('Vaxhub: the regional vaccination campaign platform, and its tools for bulk work')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerPlatformCommands(program);
+registerReferenceCommands(program);
+registerPopulationCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode;
+  } else if (error instanceof UsageError || error instanceof ConfigError) {
+    console.error(`vaxhub: ${error.message}`);
+    process.exitCode = 1;
+  } else {
+    console.error('vaxhub: failed:', error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,124 @@
+import type { Command } from 'commander';
+import { loadConfig, type Config } from '../platform/config.ts';
+import { openDatabase, type Database } from '../platform/db/database.ts';
+import { migrateToLatest } from '../platform/db/migrate.ts';
+import { createLogger } from '../platform/logging.ts';
+import { systemClock } from '../platform/clock.ts';
+import { systemContext } from '../platform/audit/audit.ts';
+import { AuthService } from '../platform/auth/service.ts';
+import { STAFF_ROLES, type StaffRole } from '../platform/auth/roles.ts';
+import { buildServer } from '../server.ts';
+import { seedDemo, DEMO_PASSWORD } from '../modules/demo/seed.ts';
+import { UsageError, withDatabase, parsePositiveInteger } from './context.ts';
+
+async function openConfigured(config: Config): Promise<Database> {
+  return openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
+}
+
+/** Starts the HTTP server and stops it cleanly on SIGINT/SIGTERM, letting requests in flight finish. */
+async function serve(config: Config, database: Database, banner?: (url: string) => void): Promise<void> {
+  const logger = createLogger(config.LOG_LEVEL);
+  const { app } = await buildServer({ config, database, clock: systemClock, logger });
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
+  banner?.(url);
+  const stop = async (): Promise<void> => {
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+export function registerPlatformCommands(program: Command): void {
+  program
+    .command('serve')
+    .description('Start the API server on the configured database (migrations are applied first)')
+    .action(async () => {
+      const config = loadConfig();
+      const database = await openConfigured(config);
+      await migrateToLatest(database.db);
+      await serve(config, database, (url) => console.log(`Vaxhub listening on ${url} (${database.kind})`));
+    });
+
+  program
+    .command('demo')
+    .description('Run the whole platform with demo data: migrate, load reference data and a population, seed accounts, serve')
+    .action(async () => {
+      const started = Date.now();
+      const config = loadConfig();
+      const database = await openConfigured(config);
+      const applied = await migrateToLatest(database.db);
+      if (applied.length > 0) console.log(`migrations applied: ${applied.join(', ')}`);
+      const summary = await seedDemo(database, systemClock, (line) => console.log(line));
+      await serve(config, database, (url) => {
+        const lines = [
+          '',
+          `Vaxhub demo ready in ${((Date.now() - started) / 1000).toFixed(1)} s on ${database.kind === 'pglite' ? `embedded PostgreSQL (PGlite, ${config.DATA_DIR})` : 'PostgreSQL'}`,
+          '',
+          `  Home:            ${url}/`,
+          `  API explorer:    ${url}/docs`,
+          `  OpenAPI:         ${url}/openapi.json`,
+          `  Health:          ${url}/health`,
+          '',
+          `  Staff accounts (password for all: ${DEMO_PASSWORD}):`,
+          ...summary.accounts.map((a) => `    ${a.username.padEnd(12)} ${a.role.padEnd(26)} ${a.scope}`),
+        ];
+        if (summary.citizen) {
+          lines.push(
+            '',
+            `  Demo citizen:    ${summary.citizen.name}`,
+            `    tax code ${summary.citizen.taxCode}, health card ${summary.citizen.healthCardNumber}`,
+          );
+        }
+        lines.push('', 'Stop with Ctrl+C.', '');
+        console.log(lines.join('\n'));
+      });
+    });
+
+  const db = program.command('db').description('Database maintenance');
+  db.command('migrate')
+    .description('Apply the pending numbered SQL migrations (forward-only)')
+    .action(async () => {
+      await withDatabase(async (database) => {
+        // withDatabase migrates on open; asking again lists nothing pending.
+        const pending = await migrateToLatest(database.db);
+        console.log(`database (${database.kind}) is at the latest migration${pending.length ? `: ${pending.join(', ')}` : ''}`);
+      });
+    });
+
+  const staff = program.command('staff').description('Staff accounts');
+  staff
+    .command('add')
+    .description('Create a staff account (the password is read from VAXHUB_NEW_PASSWORD, never from the command line)')
+    .requiredOption('--username <name>', 'login name: 3-64 of a-z 0-9 . _ -')
+    .requiredOption('--role <role>', `one of: ${STAFF_ROLES.join(', ')}`)
+    .option('--display-name <name>', 'name shown in the consoles')
+    .option('--point <id...>', 'vaccination point id(s), for vaccinator and point_admin')
+    .option('--authority <code>', 'health authority code, for asl_admin')
+    .action(async (options: { username: string; role: string; displayName?: string; point?: string[]; authority?: string }) => {
+      const password = process.env.VAXHUB_NEW_PASSWORD;
+      if (!password) throw new UsageError('set VAXHUB_NEW_PASSWORD to the new account password (at least 12 characters)');
+      if (!(STAFF_ROLES as readonly string[]).includes(options.role)) {
+        throw new UsageError(`--role must be one of: ${STAFF_ROLES.join(', ')}`);
+      }
+      await withDatabase(async (database) => {
+        const auth = new AuthService(database.db, systemClock, { staffSessionMinutes: 1, citizenSessionMinutes: 1 });
+        const id = await auth.createStaffAccount(
+          {
+            username: options.username,
+            displayName: options.displayName ?? options.username,
+            role: options.role as StaffRole,
+            password,
+            vaccinationPointIds: (options.point ?? []).map((p) => parsePositiveInteger(p, '--point')),
+            healthAuthorityCodes: options.authority ? [options.authority] : [],
+          },
+          systemContext('cli', systemClock.now()),
+        );
+        console.log(`staff account ${options.username} created (id ${id})`);
+      });
+    });
+}

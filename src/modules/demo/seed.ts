@@ -1,0 +1,102 @@
+import type { Database } from '../../platform/db/database.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { AuthService } from '../../platform/auth/service.ts';
+import { systemContext } from '../../platform/audit/audit.ts';
+import type { StaffRole } from '../../platform/auth/roles.ts';
+import { loadReferenceData } from '../reference/service.ts';
+import { generatePopulationIntoDatabase } from '../population/service.ts';
+
+export const DEMO_PASSWORD = 'vaxhub-demo-2021';
+export const DEMO_PEOPLE = 50_000;
+export const DEMO_SEED = 2021;
+
+export interface DemoAccount {
+  username: string;
+  role: StaffRole;
+  scope: string;
+}
+
+export interface DemoSummary {
+  accounts: DemoAccount[];
+  citizen?: { taxCode: string; healthCardNumber: string; name: string };
+  steps: string[];
+}
+
+/**
+ * The demo region: reference data, a synthetic population, and one staff account per role scoped to
+ * the Cremona hub and its health authority. Each step is skipped when already done, so a restart is
+ * quick and keeps what was booked or recorded.
+ */
+export async function seedDemo(database: Database, clock: Clock, log: (line: string) => void): Promise<DemoSummary> {
+  const steps: string[] = [];
+  const started = Date.now();
+  const reference = await loadReferenceData(database);
+  steps.push(reference.loaded ? 'reference data loaded' : 'reference data already loaded');
+  log(`${steps.at(-1)} (${Date.now() - started} ms)`);
+
+  const db = database.db;
+  const people = await db.selectFrom('persons').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  if (Number(people.n) === 0) {
+    const t = Date.now();
+    await generatePopulationIntoDatabase(database, { people: DEMO_PEOPLE, seed: DEMO_SEED, regionCode: '03' });
+    steps.push(`${DEMO_PEOPLE.toLocaleString('en-US')} synthetic people generated`);
+    log(`${steps.at(-1)} (${Date.now() - t} ms)`);
+  }
+
+  const hub = await db
+    .selectFrom('vaccination_points')
+    .select(['id', 'name', 'health_authority_code'])
+    .orderBy('code')
+    .executeTakeFirstOrThrow();
+  const accounts: DemoAccount[] = [
+    { username: 'callcenter', role: 'call_center', scope: 'region' },
+    { username: 'supervisor', role: 'contact_center_supervisor', scope: 'region' },
+    { username: 'gp', role: 'gp', scope: 'own patients' },
+    { username: 'pharmacist', role: 'pharmacist', scope: 'pharmacy channel' },
+    { username: 'vaccinator', role: 'vaccinator', scope: hub.name },
+    { username: 'pointadmin', role: 'point_admin', scope: hub.name },
+    { username: 'asladmin', role: 'asl_admin', scope: hub.health_authority_code },
+    { username: 'regionadmin', role: 'region_admin', scope: 'region' },
+    { username: 'auditor', role: 'auditor', scope: 'read-only' },
+  ];
+  const existing = new Set(
+    (await db.selectFrom('staff_accounts').select('username').execute()).map((row) => row.username),
+  );
+  const auth = new AuthService(db, clock, { staffSessionMinutes: 1, citizenSessionMinutes: 1 });
+  const context = systemContext('demo-seed', clock.now());
+  for (const account of accounts) {
+    if (existing.has(account.username)) continue;
+    await auth.createStaffAccount(
+      {
+        username: account.username,
+        displayName: `Demo ${account.role.replaceAll('_', ' ')}`,
+        role: account.role,
+        password: DEMO_PASSWORD,
+        vaccinationPointIds: account.role === 'vaccinator' || account.role === 'point_admin' ? [hub.id] : [],
+        healthAuthorityCodes: account.role === 'asl_admin' ? [hub.health_authority_code] : [],
+      },
+      context,
+    );
+  }
+  if (existing.size < accounts.length) steps.push('demo staff accounts created');
+
+  const citizen = await db
+    .selectFrom('persons')
+    .select(['tax_code', 'health_card_number', 'given_name', 'surname'])
+    .where('health_card_number', 'is not', null)
+    .orderBy('id')
+    .executeTakeFirst();
+  return {
+    accounts,
+    steps,
+    ...(citizen?.health_card_number
+      ? {
+          citizen: {
+            taxCode: citizen.tax_code,
+            healthCardNumber: citizen.health_card_number,
+            name: `${citizen.given_name} ${citizen.surname}`,
+          },
+        }
+      : {}),
+  };
+}

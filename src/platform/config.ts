@@ -1,0 +1,55 @@
+import { Type, type Static } from 'typebox';
+import { Compile } from 'typebox/compile';
+
+const ConfigSchema = Type.Object({
+  NODE_ENV: Type.Enum(['development', 'production', 'test'], { default: 'development' }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  /** Public base URL, used for links printed and mailed; defaults to http://HOST:PORT. */
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+  STAFF_SESSION_MINUTES: Type.Integer({ minimum: 5, maximum: 24 * 60, default: 480 }),
+  CITIZEN_SESSION_MINUTES: Type.Integer({ minimum: 5, maximum: 24 * 60, default: 30 }),
+  /** Whether cookies carry `Secure`; on by default in production, where TLS is terminated in front. */
+  COOKIE_SECURE: Type.Optional(Type.Boolean()),
+  TRUST_PROXY: Type.Boolean({ default: false }),
+});
+
+export type Config = Static<typeof ConfigSchema> & { cookieSecure: boolean; publicUrl: string };
+
+const validator = Compile(ConfigSchema);
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once at start; a wrong value stops the process with every problem listed. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const known = Object.keys(ConfigSchema.properties);
+  const input: Record<string, unknown> = {};
+  for (const key of known) {
+    const raw = env[key];
+    if (raw !== undefined && raw !== '') input[key] = coerce(raw);
+  }
+  const withDefaults = validator.Default(input) as Record<string, unknown>;
+  if (!validator.Check(withDefaults)) {
+    const problems = [...validator.Errors(withDefaults)].map(
+      (error) => `  ${error.instancePath.replace(/^\//, '') || '(environment)'}: ${error.message}`,
+    );
+    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  const config = withDefaults;
+  return {
+    ...config,
+    cookieSecure: config.COOKIE_SECURE ?? config.NODE_ENV === 'production',
+    publicUrl: config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`,
+  };
+}
+
+function coerce(raw: string): unknown {
+  if (/^-?\d+$/.test(raw)) return Number(raw);
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  return raw;
+}

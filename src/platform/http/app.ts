@@ -1,0 +1,222 @@
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import type { Clock } from '../clock.ts';
+import { pickLanguage } from '../i18n.ts';
+import { isAllowed, type Access } from '../auth/roles.ts';
+import { AuthService, roleOf } from '../auth/service.ts';
+import { DomainError, ProblemSchema, renderProblem } from './problem.ts';
+import { fieldProblem } from './validation.ts';
+import type { App, RouteEntry } from './types.ts';
+import './errors.ts';
+
+export const SESSION_COOKIE = 'vaxhub_session';
+export const CSRF_HEADER = 'x-csrf-token';
+const CORRELATION_HEADER = 'x-correlation-id';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const OPERATION_ID = /^[a-z][a-zA-Z0-9]+$/;
+
+/** What every module's routes receive: the platform's services, never another module's repository. */
+export interface PlatformContext {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  auth: AuthService;
+}
+
+export type ModuleRoutes = (app: App, context: PlatformContext) => Promise<void> | void;
+
+export async function buildHttpApp(
+  context: Omit<PlatformContext, 'auth'> & { logger: Logger; modules: ModuleRoutes[] },
+): Promise<{ app: App; routes: RouteEntry[] }> {
+  const { config, database, clock, logger } = context;
+  const auth = new AuthService(database.db, clock, {
+    staffSessionMinutes: config.STAFF_SESSION_MINUTES,
+    citizenSessionMinutes: config.CITIZEN_SESSION_MINUTES,
+  });
+  const platform: PlatformContext = { config, database, clock, auth };
+  const routes: RouteEntry[] = [];
+
+  const app: App = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    trustProxy: config.TRUST_PROXY,
+    requestIdLogLabel: 'correlationId',
+    genReqId: (request) => {
+      const incoming = request.headers[CORRELATION_HEADER];
+      return typeof incoming === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(incoming) ? incoming : randomUUID();
+    },
+    ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorateRequest('actor', null as never);
+  app.decorateRequest('language', 'it');
+  app.addSchema(ProblemSchema);
+
+  app.addHook('onRoute', (route) => {
+    if (route.schema?.hide) {
+      // Documentation assets of the OpenAPI UI: public, and not operations of the API.
+      route.config = { ...route.config, access: 'public' };
+      return;
+    }
+    const schema = (route.schema ??= {});
+    const operationId = schema.operationId;
+    const access = route.config?.access;
+    if (!operationId || !OPERATION_ID.test(operationId)) {
+      throw new Error(`Route ${route.method} ${route.url} needs a camelCase schema.operationId`);
+    }
+    if (!access) throw new Error(`Route ${route.method} ${route.url} must declare config.access (SEC-1)`);
+    if (routes.some((r) => r.operationId === operationId)) throw new Error(`operationId ${operationId} is used twice`);
+    const response = (schema.response ??= {}) as Record<string, unknown>;
+    response['4xx'] ??= { $ref: 'Problem#' };
+    response['5xx'] ??= { $ref: 'Problem#' };
+    schema.description = `${schema.description ?? ''}\n\nAccess: ${describeAccess(access)}`.trim();
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, url: route.url, operationId, access });
+    }
+  });
+
+  await app.register(helmet, {
+    hsts: config.cookieSecure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        imgSrc: ["'self'", 'data:'],
+        upgradeInsecureRequests: config.cookieSecure ? [] : null,
+      },
+    },
+  });
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Vaxhub API',
+        version: '0.1.0',
+        description:
+          'The regional vaccination campaign platform. Every refusal is an RFC 9457 problem with a stable `code`; messages follow Accept-Language (Italian by default).',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `schema${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header(CORRELATION_HEADER, request.id);
+    request.language = pickLanguage(request.headers['accept-language']);
+    request.actor = { kind: 'anonymous' };
+    const session = readSessionToken(request);
+    if (session) {
+      request.session = session;
+      request.actor = await auth.actorForToken(session.token);
+    }
+    const access = request.routeOptions.config.access;
+    if (!access) return; // no such route: the not-found handler answers
+    const role = roleOf(request.actor);
+    if (!isAllowed(access, role)) {
+      throw new DomainError(role ? 'ROLE_NOT_ALLOWED' : 'AUTHENTICATION_REQUIRED', { params: { role: role ?? '' } });
+    }
+    if (
+      access !== 'public' &&
+      request.session?.via === 'cookie' &&
+      !SAFE_METHODS.has(request.method) &&
+      (request.actor.kind === 'anonymous' || request.headers[CSRF_HEADER] !== request.actor.csrfToken)
+    ) {
+      throw new DomainError('CSRF_TOKEN_INVALID', { pointer: `/headers/${CSRF_HEADER}` });
+    }
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, 'ROUTE_NOT_FOUND', { params: { method: request.method, url: request.url.split('?')[0] ?? '' } }),
+  );
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof DomainError) return sendProblem(request, reply, error.code, error.options);
+    if (error.validation && error.validation.length > 0) {
+      const problems = error.validation.map((e) => fieldProblem(e, error.validationContext));
+      const [first] = problems;
+      if (!first) return sendProblem(request, reply, 'REQUEST_INVALID', { params: { field: 'body' } });
+      return sendProblem(request, reply, first.code, {
+        pointer: first.pointer,
+        params: first.params,
+        extensions: {
+          errors: problems.map((p) => ({
+            code: p.code,
+            pointer: p.pointer,
+            detail: renderProblem(p.code, request.language, request.id, { params: p.params }).detail,
+          })),
+        },
+      });
+    }
+    const byFastifyCode: Record<string, string> = {
+      FST_ERR_CTP_INVALID_JSON_BODY: 'BODY_MALFORMED',
+      FST_ERR_CTP_EMPTY_JSON_BODY: 'BODY_MALFORMED',
+      FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+      FST_ERR_CTP_INVALID_MEDIA_TYPE: 'MEDIA_TYPE_UNSUPPORTED',
+      FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BODY_MALFORMED',
+    };
+    const mapped = byFastifyCode[error.code] ?? (error instanceof SyntaxError ? 'BODY_MALFORMED' : undefined);
+    if (mapped) return sendProblem(request, reply, mapped);
+    if (error.statusCode === 429) return sendProblem(request, reply, 'TOO_MANY_REQUESTS', { params: { retryAfter: 1 } });
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return sendProblem(request, reply, 'REQUEST_INVALID', { params: { field: 'request' } });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(request, reply, 'INTERNAL_ERROR');
+  });
+
+  for (const registerModule of context.modules) {
+    await registerModule(app, platform);
+  }
+  app.get(
+    '/openapi.json',
+    {
+      schema: { operationId: 'getOpenApiDocument', tags: ['system'], summary: 'This API as an OpenAPI 3.1 document' },
+      config: { access: 'public' },
+    },
+    () => app.swagger(),
+  );
+  return { app, routes };
+}
+
+function readSessionToken(request: FastifyRequest): { token: string; via: 'cookie' | 'bearer' } | undefined {
+  const authorization = request.headers.authorization;
+  if (authorization?.startsWith('Bearer ')) return { token: authorization.slice(7).trim(), via: 'bearer' };
+  const fromCookie = request.cookies[SESSION_COOKIE];
+  return fromCookie ? { token: fromCookie, via: 'cookie' } : undefined;
+}
+
+export function sendProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  code: string,
+  options: DomainError['options'] = {},
+): FastifyReply {
+  const problem = renderProblem(code, request.language, request.id, {
+    ...options,
+    instance: request.url.split('?')[0],
+  });
+  if (options.headers) void reply.headers(options.headers);
+  return reply.code(problem.status).type('application/problem+json').send(problem);
+}
+
+function describeAccess(access: Access): string {
+  if (access === 'public') return 'public';
+  if (access === 'authenticated') return 'any signed-in user';
+  return access.join(', ');
+}

@@ -1,0 +1,15 @@
+import type { Logger } from 'pino';
+import type { Config } from './platform/config.ts';
+import type { Database } from './platform/db/database.ts';
+import type { Clock } from './platform/clock.ts';
+import { buildHttpApp, type ModuleRoutes } from './platform/http/app.ts';
+import { authRoutes } from './platform/auth/routes.ts';
+import { systemRoutes } from './modules/system/routes.ts';
+import { homeRoutes } from './modules/system/home.ts';
+
+/** Every module's routes, in one list: adding a module to the platform is one line here. */
+export const MODULES: ModuleRoutes[] = [homeRoutes, systemRoutes, authRoutes];
+
+export function buildServer(options: { config: Config; database: Database; clock: Clock; logger: Logger }) {
+  return buildHttpApp({ ...options, modules: MODULES });
+}

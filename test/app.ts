@@ -1,0 +1,56 @@
+import type { Database } from '../src/platform/db/database.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { createLogger } from '../src/platform/logging.ts';
+import { fixedClock } from '../src/platform/clock.ts';
+import { buildHttpApp, type ModuleRoutes } from '../src/platform/http/app.ts';
+import { MODULES } from '../src/server.ts';
+import { AuthService } from '../src/platform/auth/service.ts';
+import { systemContext } from '../src/platform/audit/audit.ts';
+import { STAFF_ROLES, type StaffRole } from '../src/platform/auth/roles.ts';
+
+export const TEST_PASSWORD = 'test-password-123';
+
+/** The real application on a test database, with a clock the test controls and logs kept quiet. */
+export async function buildTestApp(database: Database, options: { extraModules?: ModuleRoutes[]; now?: string } = {}) {
+  const clock = fixedClock(options.now ?? '2021-04-02T08:00:00Z');
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+  const { app, routes } = await buildHttpApp({
+    config,
+    database,
+    clock,
+    logger: createLogger('silent'),
+    modules: [...MODULES, ...(options.extraModules ?? [])],
+  });
+  await app.ready();
+  return { app, routes, clock, config };
+}
+
+/** One staff account per role (scoped to the first vaccination point and its authority), idempotent. */
+export async function ensureStaffOfEveryRole(database: Database): Promise<Record<StaffRole, string>> {
+  const db = database.db;
+  const point = await db
+    .selectFrom('vaccination_points')
+    .select(['id', 'health_authority_code'])
+    .orderBy('code')
+    .executeTakeFirstOrThrow();
+  const auth = new AuthService(db, fixedClock('2021-04-01T00:00:00Z'), { staffSessionMinutes: 60, citizenSessionMinutes: 30 });
+  const usernames = {} as Record<StaffRole, string>;
+  for (const role of STAFF_ROLES) {
+    const username = `test.${role.replaceAll('_', '-')}`;
+    usernames[role] = username;
+    const exists = await db.selectFrom('staff_accounts').select('id').where('username', '=', username).executeTakeFirst();
+    if (exists) continue;
+    await auth.createStaffAccount(
+      {
+        username,
+        displayName: role,
+        role,
+        password: TEST_PASSWORD,
+        vaccinationPointIds: role === 'vaccinator' || role === 'point_admin' ? [point.id] : [],
+        healthAuthorityCodes: role === 'asl_admin' ? [point.health_authority_code] : [],
+      },
+      systemContext('test', new Date('2021-04-01T00:00:00Z')),
+    );
+  }
+  return usernames;
+}

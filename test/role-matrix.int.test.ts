@@ -1,0 +1,80 @@
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from './databases.ts';
+import { buildTestApp, ensureStaffOfEveryRole, TEST_PASSWORD } from './app.ts';
+import { loadReferenceData } from '../src/modules/reference/service.ts';
+import { generatePopulationIntoDatabase } from '../src/modules/population/service.ts';
+import { ALL_ROLES, isAllowed, type Role } from '../src/platform/auth/roles.ts';
+import type { RouteEntry } from '../src/platform/http/types.ts';
+import type { App } from '../src/platform/http/types.ts';
+
+type Principal = Role | 'anonymous';
+const PRINCIPALS: Principal[] = ['anonymous', ...ALL_ROLES];
+const DENIALS = new Set(['AUTHENTICATION_REQUIRED', 'ROLE_NOT_ALLOWED']);
+
+/** Sign-out ends the session it is called with, so it is called last. */
+const ordered = (routes: RouteEntry[]) =>
+  [...routes].sort((a, b) => Number(a.operationId === 'signOut') - Number(b.operationId === 'signOut'));
+
+describeEachDatabase('SEC-1 every route as every role', (database) => {
+  let app: App;
+  let routes: RouteEntry[];
+  const tokens = new Map<Principal, string>();
+
+  beforeAll(async () => {
+    await loadReferenceData(database());
+    await generatePopulationIntoDatabase(database(), { people: 5, seed: 3 });
+    const usernames = await ensureStaffOfEveryRole(database());
+    ({ app, routes } = await buildTestApp(database()));
+    for (const [role, username] of Object.entries(usernames)) {
+      const response = await app.inject({ method: 'POST', url: '/auth/staff/session', payload: { username, password: TEST_PASSWORD } });
+      tokens.set(role as Role, response.json<{ token: string }>().token);
+    }
+    const person = await database()
+      .db.selectFrom('persons')
+      .select(['tax_code', 'health_card_number'])
+      .where('health_card_number', 'is not', null)
+      .executeTakeFirstOrThrow();
+    const citizen = await app.inject({
+      method: 'POST',
+      url: '/auth/citizen/session',
+      payload: { taxCode: person.tax_code, healthCardNumber: person.health_card_number },
+    });
+    tokens.set('citizen', citizen.json<{ token: string }>().token);
+  });
+
+  it('SEC-1 the matrix covers every documented operation', async () => {
+    const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{
+      paths: Record<string, Record<string, { operationId: string }>>;
+    }>();
+    const documented = Object.values(document.paths)
+      .flatMap((path) => Object.values(path).map((operation) => operation.operationId))
+      .sort();
+    expect(routes.map((route) => route.operationId).sort()).toEqual(documented);
+  });
+
+  it('SEC-1 each role is allowed exactly where its route says, and denied elsewhere', async () => {
+    const verdicts: string[] = [];
+    const mismatches: string[] = [];
+    for (const route of ordered(routes)) {
+      for (const principal of PRINCIPALS) {
+        const token = tokens.get(principal);
+        const response = await app.inject({
+          method: route.method as 'GET',
+          url: route.url.replace(/:(\w+)/g, '1'),
+          headers: token ? { authorization: `Bearer ${token}` } : {},
+          ...(['POST', 'PUT', 'PATCH'].includes(route.method) ? { payload: {} } : {}),
+        });
+        const code = response.headers['content-type']?.includes('problem+json') ? response.json<{ code: string }>().code : '';
+        const denied = DENIALS.has(code);
+        const expectAllowed = isAllowed(route.access, principal === 'anonymous' ? undefined : principal);
+        verdicts.push(`${route.operationId} ${principal} ${denied ? 'denied' : 'allowed'}`);
+        if (expectAllowed === denied || response.statusCode >= 500) {
+          mismatches.push(`${route.method} ${route.url} as ${principal}: ${response.statusCode} ${code}`);
+        }
+        if (denied) expect(response.statusCode).toBe(principal === 'anonymous' ? 401 : 403);
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(verdicts).toHaveLength(routes.length * PRINCIPALS.length);
+  });
+});
