@@ -11,7 +11,10 @@ import { STAFF_ROLES, type StaffRole } from '../src/platform/auth/roles.ts';
 export const TEST_PASSWORD = 'test-password-123';
 
 /** The real application on a test database, with a clock the test controls and logs kept quiet. */
-export async function buildTestApp(database: Database, options: { extraModules?: ModuleRoutes[]; now?: string } = {}) {
+export async function buildTestApp(
+  database: Database,
+  options: { extraModules?: ModuleRoutes[]; now?: string } = {},
+) {
   const clock = fixedClock(options.now ?? '2021-04-02T08:00:00Z');
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
   const { app, routes } = await buildHttpApp({
@@ -33,12 +36,19 @@ export async function ensureStaffOfEveryRole(database: Database): Promise<Record
     .select(['id', 'health_authority_code'])
     .orderBy('code')
     .executeTakeFirstOrThrow();
-  const auth = new AuthService(db, fixedClock('2021-04-01T00:00:00Z'), { staffSessionMinutes: 60, citizenSessionMinutes: 30 });
+  const auth = new AuthService(db, fixedClock('2021-04-01T00:00:00Z'), {
+    staffSessionMinutes: 60,
+    citizenSessionMinutes: 30,
+  });
   const usernames = {} as Record<StaffRole, string>;
   for (const role of STAFF_ROLES) {
     const username = `test.${role.replaceAll('_', '-')}`;
     usernames[role] = username;
-    const exists = await db.selectFrom('staff_accounts').select('id').where('username', '=', username).executeTakeFirst();
+    const exists = await db
+      .selectFrom('staff_accounts')
+      .select('id')
+      .where('username', '=', username)
+      .executeTakeFirst();
     if (exists) continue;
     await auth.createStaffAccount(
       {

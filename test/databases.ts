@@ -19,7 +19,10 @@ export async function openMigratedTestDatabase(kind: DatabaseKind): Promise<Data
   } finally {
     await admin.end();
   }
-  const database = await openDatabase({ databaseUrl: adminUrl.replace(/\/postgres$/, `/${name}`), dataDir: '' });
+  const database = await openDatabase({
+    databaseUrl: adminUrl.replace(/\/postgres$/, `/${name}`),
+    dataDir: '',
+  });
   await migrateToLatest(database.db);
   return database;
 }

@@ -26,7 +26,11 @@ describeEachDatabase('SEC-1 every route as every role', (database) => {
     const usernames = await ensureStaffOfEveryRole(database());
     ({ app, routes } = await buildTestApp(database()));
     for (const [role, username] of Object.entries(usernames)) {
-      const response = await app.inject({ method: 'POST', url: '/auth/staff/session', payload: { username, password: TEST_PASSWORD } });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/auth/staff/session',
+        payload: { username, password: TEST_PASSWORD },
+      });
       tokens.set(role as Role, response.json<{ token: string }>().token);
     }
     const person = await database()
@@ -64,7 +68,9 @@ describeEachDatabase('SEC-1 every route as every role', (database) => {
           headers: token ? { authorization: `Bearer ${token}` } : {},
           ...(['POST', 'PUT', 'PATCH'].includes(route.method) ? { payload: {} } : {}),
         });
-        const code = response.headers['content-type']?.includes('problem+json') ? response.json<{ code: string }>().code : '';
+        const code = String(response.headers['content-type'] ?? '').includes('problem+json')
+          ? response.json<{ code: string }>().code
+          : '';
         const denied = DENIALS.has(code);
         const expectAllowed = isAllowed(route.access, principal === 'anonymous' ? undefined : principal);
         verdicts.push(`${route.operationId} ${principal} ${denied ? 'denied' : 'allowed'}`);

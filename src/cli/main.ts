@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../platform/config.ts';
 import { UsageError } from './context.ts';
+import { DomainError, renderProblem } from '../platform/http/problem.ts';
 import { registerPlatformCommands } from './platform-commands.ts';
 import { registerReferenceCommands } from '../modules/reference/cli.ts';
 import { registerPopulationCommands } from '../modules/population/cli.ts';
@@ -19,6 +20,9 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode;
+  } else if (error instanceof DomainError) {
+    console.error(`vaxhub: ${renderProblem(error.code, 'en', 'cli', error.options).detail} (${error.code})`);
+    process.exitCode = 1;
   } else if (error instanceof UsageError || error instanceof ConfigError) {
     console.error(`vaxhub: ${error.message}`);
     process.exitCode = 1;

@@ -12,7 +12,11 @@ import { seedDemo, DEMO_PASSWORD } from '../modules/demo/seed.ts';
 import { UsageError, withDatabase, parsePositiveInteger } from './context.ts';
 
 async function openConfigured(config: Config): Promise<Database> {
-  return openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
+  return openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolSize: config.DATABASE_POOL_SIZE,
+  });
 }
 
 /** Starts the HTTP server and stops it cleanly on SIGINT/SIGTERM, letting requests in flight finish. */
@@ -46,7 +50,9 @@ export function registerPlatformCommands(program: Command): void {
 
   program
     .command('demo')
-    .description('Run the whole platform with demo data: migrate, load reference data and a population, seed accounts, serve')
+    .description(
+      'Run the whole platform with demo data: migrate, load reference data and a population, seed accounts, serve',
+    )
     .action(async () => {
       const started = Date.now();
       const config = loadConfig();
@@ -86,39 +92,57 @@ export function registerPlatformCommands(program: Command): void {
       await withDatabase(async (database) => {
         // withDatabase migrates on open; asking again lists nothing pending.
         const pending = await migrateToLatest(database.db);
-        console.log(`database (${database.kind}) is at the latest migration${pending.length ? `: ${pending.join(', ')}` : ''}`);
+        console.log(
+          `database (${database.kind}) is at the latest migration${pending.length ? `: ${pending.join(', ')}` : ''}`,
+        );
       });
     });
 
   const staff = program.command('staff').description('Staff accounts');
   staff
     .command('add')
-    .description('Create a staff account (the password is read from VAXHUB_NEW_PASSWORD, never from the command line)')
+    .description(
+      'Create a staff account (the password is read from VAXHUB_NEW_PASSWORD, never from the command line)',
+    )
     .requiredOption('--username <name>', 'login name: 3-64 of a-z 0-9 . _ -')
     .requiredOption('--role <role>', `one of: ${STAFF_ROLES.join(', ')}`)
     .option('--display-name <name>', 'name shown in the consoles')
     .option('--point <id...>', 'vaccination point id(s), for vaccinator and point_admin')
     .option('--authority <code>', 'health authority code, for asl_admin')
-    .action(async (options: { username: string; role: string; displayName?: string; point?: string[]; authority?: string }) => {
-      const password = process.env.VAXHUB_NEW_PASSWORD;
-      if (!password) throw new UsageError('set VAXHUB_NEW_PASSWORD to the new account password (at least 12 characters)');
-      if (!(STAFF_ROLES as readonly string[]).includes(options.role)) {
-        throw new UsageError(`--role must be one of: ${STAFF_ROLES.join(', ')}`);
-      }
-      await withDatabase(async (database) => {
-        const auth = new AuthService(database.db, systemClock, { staffSessionMinutes: 1, citizenSessionMinutes: 1 });
-        const id = await auth.createStaffAccount(
-          {
-            username: options.username,
-            displayName: options.displayName ?? options.username,
-            role: options.role as StaffRole,
-            password,
-            vaccinationPointIds: (options.point ?? []).map((p) => parsePositiveInteger(p, '--point')),
-            healthAuthorityCodes: options.authority ? [options.authority] : [],
-          },
-          systemContext('cli', systemClock.now()),
-        );
-        console.log(`staff account ${options.username} created (id ${id})`);
-      });
-    });
+    .action(
+      async (options: {
+        username: string;
+        role: string;
+        displayName?: string;
+        point?: string[];
+        authority?: string;
+      }) => {
+        const password = process.env.VAXHUB_NEW_PASSWORD;
+        if (!password)
+          throw new UsageError(
+            'set VAXHUB_NEW_PASSWORD to the new account password (at least 12 characters)',
+          );
+        if (!(STAFF_ROLES as readonly string[]).includes(options.role)) {
+          throw new UsageError(`--role must be one of: ${STAFF_ROLES.join(', ')}`);
+        }
+        await withDatabase(async (database) => {
+          const auth = new AuthService(database.db, systemClock, {
+            staffSessionMinutes: 1,
+            citizenSessionMinutes: 1,
+          });
+          const id = await auth.createStaffAccount(
+            {
+              username: options.username,
+              displayName: options.displayName ?? options.username,
+              role: options.role as StaffRole,
+              password,
+              vaccinationPointIds: (options.point ?? []).map((p) => parsePositiveInteger(p, '--point')),
+              healthAuthorityCodes: options.authority ? [options.authority] : [],
+            },
+            systemContext('cli', systemClock.now()),
+          );
+          console.log(`staff account ${options.username} created (id ${id})`);
+        });
+      },
+    );
 }

@@ -8,7 +8,11 @@ export interface Progress {
   finish(summary?: string): void;
 }
 
-export function createProgress(label: string, total?: number, stream: NodeJS.WriteStream = process.stderr): Progress {
+export function createProgress(
+  label: string,
+  total?: number,
+  stream: NodeJS.WriteStream = process.stderr,
+): Progress {
   const started = Date.now();
   const interactive = stream.isTTY;
   let lastDraw = 0;

@@ -16,11 +16,18 @@ describe('configuration', () => {
       NODE_ENV: 'production',
       TRUST_PROXY: 'true',
     });
-    expect(config).toMatchObject({ PORT: 8080, DATABASE_URL: 'postgres://app@db/vaxhub', TRUST_PROXY: true, cookieSecure: true });
+    expect(config).toMatchObject({
+      PORT: 8080,
+      DATABASE_URL: 'postgres://app@db/vaxhub',
+      TRUST_PROXY: true,
+      cookieSecure: true,
+    });
   });
 
   it('fails fast naming every wrong variable', () => {
-    expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' })).toThrow(
+      ConfigError,
+    );
     try {
       loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
     } catch (error) {

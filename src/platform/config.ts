@@ -43,7 +43,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     ...config,
     cookieSecure: config.COOKIE_SECURE ?? config.NODE_ENV === 'production',
-    publicUrl: config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`,
+    publicUrl:
+      config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`,
   };
 }
 

@@ -26,5 +26,7 @@ export function pickLanguage(acceptLanguage: string | undefined): Language {
 
 /** Fills `{name}` placeholders; unknown placeholders stay visible rather than vanish. */
 export function format(template: string, params: Record<string, string | number> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in params ? String(params[key]) : whole));
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
+    key in params ? String(params[key]) : whole,
+  );
 }

@@ -12,6 +12,8 @@ describe('SEC-5 personal data are masked in logs', () => {
     ['e-mail', 'sent to mario.rossi@example.it', 'mario.rossi@example.it'],
     ['mobile phone', 'sms to +39 333 1234567', '333 1234567'],
     ['phone without prefix', 'call 3331234567', '3331234567'],
+    ['landline', 'tel 0372 407111', '0372 407111'],
+    ['international prefix', 'tel 0039 02 67651', '02 67651'],
   ])('SEC-5 masks a %s', (_kind, text, secret) => {
     const masked = maskPersonalData(text);
     expect(masked).not.toContain(secret);
@@ -22,6 +24,10 @@ describe('SEC-5 personal data are masked in logs', () => {
     ['a date', 'on 2021-04-12'],
     ['an ISO timestamp', '"time":"2021-04-12T10:15:00.000Z"'],
     ['a short number', 'booked 42 slots'],
+    ['a birth date', '{"birthDate":"1985-12-10"}'],
+    ['a response time', '"responseTime":12.345678'],
+    ['a CAP', 'CAP 26100 Cremona'],
+    ['an ISTAT code', 'municipality 019036'],
   ])('SEC-5 leaves %s readable', (_kind, text) => {
     expect(maskPersonalData(text)).toBe(text);
   });

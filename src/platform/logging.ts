@@ -14,8 +14,12 @@ const MASKS: ReadonlyArray<[RegExp, (match: string) => string]> = [
   [/\b\d{11,}\b/g, (m) => `${m.slice(0, 2)}${'*'.repeat(m.length - 2)}`],
   // E-mail addresses.
   [/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, () => '***@***'],
-  // Phone numbers: optional +, at least 8 digits possibly separated by spaces, dots or dashes.
-  [/(?<![\w.])\+?\d(?:[\s.-]?\d){7,14}(?![\w])/g, (m) => `${'*'.repeat(Math.max(0, m.length - 2))}${m.slice(-2)}`],
+  // Italian phone numbers, with or without +39/0039: mobiles (3xx) and landlines (0x). Dates, decimals
+  // and times are left alone: their digits are joined by '-', '.' or ':', which never separate here.
+  [
+    /(?<![\w.:/-])(?:(?:\+|00)39\s?)?(?:3\d{2}\s?\d{6,7}|0\d{1,4}\s?\d{5,8})(?![\w.:/-])/g,
+    (m) => `${'*'.repeat(Math.max(0, m.length - 2))}${m.slice(-2)}`,
+  ],
 ];
 
 export function maskPersonalData(text: string): string {
@@ -24,14 +28,20 @@ export function maskPersonalData(text: string): string {
   return masked;
 }
 
-export function createLogger(level: LevelWithSilent, destination: NodeJS.WritableStream = process.stdout): Logger {
+export function createLogger(
+  level: LevelWithSilent,
+  destination: NodeJS.WritableStream = process.stdout,
+): Logger {
   return pino(
     {
       level,
       base: { service: 'vaxhub' },
       timestamp: pino.stdTimeFunctions.isoTime,
       // Request headers carry session tokens and cookies: never logged.
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], remove: true },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+        remove: true,
+      },
     },
     { write: (line: string) => destination.write(maskPersonalData(line)) },
   );

@@ -27,7 +27,11 @@ export interface DemoSummary {
  * the Cremona hub and its health authority. Each step is skipped when already done, so a restart is
  * quick and keeps what was booked or recorded.
  */
-export async function seedDemo(database: Database, clock: Clock, log: (line: string) => void): Promise<DemoSummary> {
+export async function seedDemo(
+  database: Database,
+  clock: Clock,
+  log: (line: string) => void,
+): Promise<DemoSummary> {
   const steps: string[] = [];
   const started = Date.now();
   const reference = await loadReferenceData(database);
@@ -35,10 +39,17 @@ export async function seedDemo(database: Database, clock: Clock, log: (line: str
   log(`${steps.at(-1)} (${Date.now() - started} ms)`);
 
   const db = database.db;
-  const people = await db.selectFrom('persons').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const people = await db
+    .selectFrom('persons')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   if (Number(people.n) === 0) {
     const t = Date.now();
-    await generatePopulationIntoDatabase(database, { people: DEMO_PEOPLE, seed: DEMO_SEED, regionCode: '03' });
+    await generatePopulationIntoDatabase(database, {
+      people: DEMO_PEOPLE,
+      seed: DEMO_SEED,
+      regionCode: '03',
+    });
     steps.push(`${DEMO_PEOPLE.toLocaleString('en-US')} synthetic people generated`);
     log(`${steps.at(-1)} (${Date.now() - t} ms)`);
   }
@@ -51,7 +62,7 @@ export async function seedDemo(database: Database, clock: Clock, log: (line: str
   const accounts: DemoAccount[] = [
     { username: 'callcenter', role: 'call_center', scope: 'region' },
     { username: 'supervisor', role: 'contact_center_supervisor', scope: 'region' },
-    { username: 'gp', role: 'gp', scope: 'own patients' },
+    { username: 'doctor', role: 'gp', scope: 'own patients' },
     { username: 'pharmacist', role: 'pharmacist', scope: 'pharmacy channel' },
     { username: 'vaccinator', role: 'vaccinator', scope: hub.name },
     { username: 'pointadmin', role: 'point_admin', scope: hub.name },

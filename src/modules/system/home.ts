@@ -16,6 +16,9 @@ export const homeRoutes: ModuleRoutes = (app) => {
       },
       config: { access: 'public' },
     },
-    (_request, reply) => reply.type('text/html; charset=utf-8').send(HOME_PAGE),
+    (_request, reply) => {
+      void reply.type('text/html; charset=utf-8');
+      return HOME_PAGE;
+    },
   );
 };

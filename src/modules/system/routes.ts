@@ -21,7 +21,8 @@ export const systemRoutes: ModuleRoutes = (app, { database, clock }) => {
       config: { access: 'public' },
     },
     async () => {
-      if (!(await database.ping())) throw new DomainError('DATABASE_UNAVAILABLE', { headers: { 'retry-after': '5' } });
+      if (!(await database.ping()))
+        throw new DomainError('DATABASE_UNAVAILABLE', { headers: { 'retry-after': '5' } });
       return { status: 'ok' as const, database: database.kind, time: clock.now().toISOString() };
     },
   );

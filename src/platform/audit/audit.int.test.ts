@@ -14,7 +14,11 @@ describeEachDatabase('Audit log', (database) => {
       before: { surname: 'Rosi' },
       after: { surname: 'Rossi' },
     });
-    const row = await database().db.selectFrom('audit_log').selectAll().where('entity_id', '=', '42').executeTakeFirstOrThrow();
+    const row = await database()
+      .db.selectFrom('audit_log')
+      .selectAll()
+      .where('entity_id', '=', '42')
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({
       actor_kind: 'system',
       channel: 'system',
@@ -45,11 +49,19 @@ describeEachDatabase('Audit log', (database) => {
       database()
         .db.transaction()
         .execute(async (trx) => {
-          await recordAudit(trx, context, { entityType: 'person', entityId: 'rolled-back', action: 'update' });
+          await recordAudit(trx, context, {
+            entityType: 'person',
+            entityId: 'rolled-back',
+            action: 'update',
+          });
           throw new Error('the change failed');
         }),
     ).rejects.toThrow('the change failed');
-    const rows = await database().db.selectFrom('audit_log').select('id').where('entity_id', '=', 'rolled-back').execute();
+    const rows = await database()
+      .db.selectFrom('audit_log')
+      .select('id')
+      .where('entity_id', '=', 'rolled-back')
+      .execute();
     expect(rows).toHaveLength(0);
   });
 });

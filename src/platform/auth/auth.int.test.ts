@@ -30,11 +30,20 @@ describeEachDatabase('Sign-in and sessions', (database) => {
       .execute();
     const [first, second] = people;
     if (!first?.health_card_number || !second?.health_card_number) throw new Error('population has no cards');
-    citizen = { taxCode: first.tax_code, card: first.health_card_number, otherCard: second.health_card_number };
+    citizen = {
+      taxCode: first.tax_code,
+      card: first.health_card_number,
+      otherCard: second.health_card_number,
+    };
   });
 
   const signInCitizen = (taxCode: string, healthCardNumber: string, ip = '10.0.0.1') =>
-    app.inject({ method: 'POST', url: '/auth/citizen/session', payload: { taxCode, healthCardNumber }, remoteAddress: ip });
+    app.inject({
+      method: 'POST',
+      url: '/auth/citizen/session',
+      payload: { taxCode, healthCardNumber },
+      remoteAddress: ip,
+    });
 
   it('REG-3 a citizen signs in with tax code and health-card number', async () => {
     const response = await signInCitizen(citizen.taxCode.toLowerCase(), citizen.card);
@@ -43,7 +52,11 @@ describeEachDatabase('Sign-in and sessions', (database) => {
     expect(grant.session.role).toBe('citizen');
     const cookie = response.cookies.find((c) => c.name === 'vaxhub_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
-    const me = await app.inject({ method: 'GET', url: '/auth/session', headers: { authorization: `Bearer ${grant.token}` } });
+    const me = await app.inject({
+      method: 'GET',
+      url: '/auth/session',
+      headers: { authorization: `Bearer ${grant.token}` },
+    });
     expect(me.statusCode).toBe(200);
     expect(me.json()).toMatchObject({ kind: 'citizen', channel: 'web' });
   });
@@ -83,7 +96,8 @@ describeEachDatabase('Sign-in and sessions', (database) => {
   it('SEC-3 throttles a client address that sweeps many tax codes', async () => {
     let last = 0;
     for (let attempt = 0; attempt < 51; attempt++) {
-      last = (await signInCitizen(`RSSMRA85T10A${String(100 + attempt)}X`, citizen.card, '10.9.9.9')).statusCode;
+      last = (await signInCitizen(`RSSMRA85T10A${String(100 + attempt)}X`, citizen.card, '10.9.9.9'))
+        .statusCode;
     }
     expect(last).toBe(429);
     const otherAddress = await signInCitizen(citizen.taxCode, citizen.card, '10.9.9.10');
@@ -98,7 +112,11 @@ describeEachDatabase('Sign-in and sessions', (database) => {
       .where('username', '=', 'test.vaccinator')
       .executeTakeFirstOrThrow();
     expect(stored.password_hash).toMatch(/^\$argon2id\$/);
-    const wrong = await app.inject({ method: 'POST', url: '/auth/staff/session', payload: { username: 'test.vaccinator', password: 'nope' } });
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/auth/staff/session',
+      payload: { username: 'test.vaccinator', password: 'nope' },
+    });
     expect(wrong.json()).toMatchObject({ code: 'STAFF_SIGN_IN_FAILED' });
     const ok = await app.inject({
       method: 'POST',
@@ -106,7 +124,10 @@ describeEachDatabase('Sign-in and sessions', (database) => {
       payload: { username: 'test.vaccinator', password: TEST_PASSWORD },
     });
     expect(ok.statusCode).toBe(201);
-    expect(ok.json<Grant>().session).toMatchObject({ role: 'vaccinator', staff: { vaccinationPointIds: [expect.any(Number)] } });
+    expect(ok.json<Grant>().session).toMatchObject({
+      role: 'vaccinator',
+      staff: { vaccinationPointIds: [expect.any(Number)] },
+    });
   });
 
   it('SEC-3 sessions expire, and sign-out ends them at once', async () => {
@@ -117,17 +138,34 @@ describeEachDatabase('Sign-in and sessions', (database) => {
         payload: { username: 'test.auditor', password: TEST_PASSWORD },
       })
     ).json<Grant>();
-    const me = () => app.inject({ method: 'GET', url: '/auth/session', headers: { authorization: `Bearer ${grant.token}` } });
+    const me = () =>
+      app.inject({
+        method: 'GET',
+        url: '/auth/session',
+        headers: { authorization: `Bearer ${grant.token}` },
+      });
     expect((await me()).statusCode).toBe(200);
-    const signOut = await app.inject({ method: 'DELETE', url: '/auth/session', headers: { authorization: `Bearer ${grant.token}` } });
+    const signOut = await app.inject({
+      method: 'DELETE',
+      url: '/auth/session',
+      headers: { authorization: `Bearer ${grant.token}` },
+    });
     expect(signOut.statusCode).toBe(204);
     expect((await me()).json()).toMatchObject({ code: 'AUTHENTICATION_REQUIRED' });
 
     const second = (
-      await app.inject({ method: 'POST', url: '/auth/staff/session', payload: { username: 'test.auditor', password: TEST_PASSWORD } })
+      await app.inject({
+        method: 'POST',
+        url: '/auth/staff/session',
+        payload: { username: 'test.auditor', password: TEST_PASSWORD },
+      })
     ).json<Grant>();
     clock.advance(8 * 60 * 60_000 + 1000);
-    const expired = await app.inject({ method: 'GET', url: '/auth/session', headers: { authorization: `Bearer ${second.token}` } });
+    const expired = await app.inject({
+      method: 'GET',
+      url: '/auth/session',
+      headers: { authorization: `Bearer ${second.token}` },
+    });
     expect(expired.statusCode).toBe(401);
   });
 

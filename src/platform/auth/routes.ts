@@ -57,7 +57,11 @@ export const authRoutes: ModuleRoutes = (app, { auth, config, clock }) => {
     },
     async (request, reply) => {
       const { taxCode, healthCardNumber, channel = 'web' } = request.body;
-      const grant = await auth.signInCitizen({ taxCode, healthCardNumber, channel }, clientAddress(request), request.id);
+      const grant = await auth.signInCitizen(
+        { taxCode, healthCardNumber, channel },
+        clientAddress(request),
+        request.id,
+      );
       return reply.code(201).send(grantSession(reply, config, grant));
     },
   );

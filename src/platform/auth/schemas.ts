@@ -32,7 +32,9 @@ export const SessionView = Type.Object(
     role: Type.Enum([...STAFF_ROLES, 'citizen']),
     channel: Type.String(),
     expiresAt: Type.String({ format: 'date-time' }),
-    csrfToken: Type.String({ description: `Send it back as the x-csrf-token header on writes authenticated by the cookie` }),
+    csrfToken: Type.String({
+      description: `Send it back as the x-csrf-token header on writes authenticated by the cookie`,
+    }),
     personId: Type.Optional(Type.Integer()),
     staff: Type.Optional(
       Type.Object({
@@ -48,6 +50,8 @@ export const SessionView = Type.Object(
 );
 
 export const SessionGrantView = Type.Object({
-  token: Type.String({ description: 'Bearer token for API clients; browsers get the same in an HttpOnly cookie' }),
+  token: Type.String({
+    description: 'Bearer token for API clients; browsers get the same in an HttpOnly cookie',
+  }),
   session: SessionView,
 });

@@ -30,7 +30,14 @@ export type Actor =
       csrfToken: string;
       expiresAt: Date;
     }
-  | { kind: 'citizen'; role: 'citizen'; personId: number; channel: string; csrfToken: string; expiresAt: Date };
+  | {
+      kind: 'citizen';
+      role: 'citizen';
+      personId: number;
+      channel: string;
+      csrfToken: string;
+      expiresAt: Date;
+    };
 
 export type SignedInActor = Exclude<Actor, { kind: 'anonymous' }>;
 
@@ -136,7 +143,10 @@ export class AuthService {
       .select(['id', 'password_hash', 'role', 'active'])
       .where('username', '=', username)
       .executeTakeFirst();
-    const passwordOk = await verifyPassword(account?.active ? account.password_hash : undefined, input.password);
+    const passwordOk = await verifyPassword(
+      account?.active ? account.password_hash : undefined,
+      input.password,
+    );
     if (!account || !passwordOk) {
       await this.countFailure(identifierKey, addressKey, now);
       throw new DomainError('STAFF_SIGN_IN_FAILED');

@@ -33,7 +33,12 @@ export async function lockedUntil(db: Kysely<DB>, keys: string[], now: Date): Pr
  * Counts one failure with a single atomic upsert, so that concurrent attempts from several processes
  * are all counted; the key is locked when the count reaches the policy's limit within its window.
  */
-export async function recordFailure(db: Kysely<DB>, key: string, policy: ThrottlePolicy, now: Date): Promise<void> {
+export async function recordFailure(
+  db: Kysely<DB>,
+  key: string,
+  policy: ThrottlePolicy,
+  now: Date,
+): Promise<void> {
   const windowStart = new Date(now.getTime() - policy.windowMinutes * 60_000);
   const lockEnd = new Date(now.getTime() + policy.lockMinutes * 60_000);
   await sql`

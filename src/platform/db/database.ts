@@ -31,7 +31,12 @@ export interface Database {
    * Streams CSV lines (each ending in `\n`, no header) into `table(columns)` with COPY: the way bulk
    * loads (population, lists) reach the database on both engines. Returns the number of rows copied.
    */
-  copyCsv(table: string, columns: readonly string[], lines: AsyncIterable<string>, options?: CopyOptions): Promise<number>;
+  copyCsv(
+    table: string,
+    columns: readonly string[],
+    lines: AsyncIterable<string>,
+    options?: CopyOptions,
+  ): Promise<number>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -47,7 +52,9 @@ const parseInt8 = (value: string): number => Number(value);
 const keepDateText = (value: string): string => value;
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPGlite(options.dataDir);
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
+    : openPGlite(options.dataDir);
 }
 
 async function openPGlite(dataDir: string): Promise<Database> {
@@ -94,13 +101,16 @@ async function openPGlite(dataDir: string): Promise<Database> {
   };
 }
 
-async function openPostgres(databaseUrl: string, poolSize: number): Promise<Database> {
+function openPostgres(databaseUrl: string, poolSize: number): Database {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: poolSize,
     types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID ? parseInt8 : oid === DATE_OID ? keepDateText : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      getTypeParser: ((oid: number, format?: 'text' | 'binary'): unknown => {
+        if (oid === INT8_OID) return parseInt8;
+        if (oid === DATE_OID) return keepDateText;
+        return pg.types.getTypeParser(oid, format);
+      }) as typeof pg.types.getTypeParser,
     },
   });
   // A broken idle connection must not take the process down; the next query gets a fresh one.

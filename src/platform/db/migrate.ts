@@ -1,4 +1,11 @@
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import {
+  Migrator,
+  sql,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  type MigrationResultSet,
+} from 'kysely';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -8,9 +15,10 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', impo
 const MIGRATION_FILE = /^(\d{4})_[a-z0-9_]+\.sql$/;
 
 /**
- * Forward-only numbered SQL files (`migrations/0001_name.sql`), each applied once in its own
- * transaction. Kysely's Migrator keeps the ledger and takes a database lock, so several processes
- * starting together apply each file exactly once.
+ * Forward-only numbered SQL files (`migrations/0001_name.sql`), each applied once. Kysely's Migrator
+ * applies all pending files in one transaction under a PostgreSQL advisory lock and keeps the ledger,
+ * so several processes starting together apply each file exactly once, and a failing file leaves the
+ * database as it was.
  */
 class SqlFileMigrationProvider implements MigrationProvider {
   constructor(private readonly directory: string) {}
@@ -40,7 +48,7 @@ export async function migrateToLatest<T>(db: Kysely<T>, directory = MIGRATIONS_D
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
-    const reason = result.error instanceof Error ? result.error.message : String(result.error);
+    const reason = result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
     throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${reason}`);
   }
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

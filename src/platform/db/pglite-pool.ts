@@ -21,7 +21,10 @@ export class PGlitePool implements PostgresPool {
     this.queue = previous.then(() => released);
     await previous;
     const pglite = this.pglite;
-    const query = async <R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> => {
+    const query = async <R>(
+      sql: string,
+      parameters: ReadonlyArray<unknown>,
+    ): Promise<PostgresQueryResult<R>> => {
       if (parameters.length === 0 && hasSeveralStatements(sql)) {
         const results = await pglite.exec(sql);
         return toQueryResult<R>(results.at(-1), sql);

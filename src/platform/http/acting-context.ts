@@ -6,7 +6,14 @@ export function actingContextOf(request: FastifyRequest, now: Date): ActingConte
   const actor = request.actor;
   switch (actor.kind) {
     case 'anonymous':
-      return { actorKind: 'anonymous', actorId: null, actorRole: null, channel: 'web', correlationId: request.id, now };
+      return {
+        actorKind: 'anonymous',
+        actorId: null,
+        actorRole: null,
+        channel: 'web',
+        correlationId: request.id,
+        now,
+      };
     case 'citizen':
       return {
         actorKind: 'citizen',

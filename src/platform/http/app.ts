@@ -1,4 +1,10 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -6,7 +12,6 @@ import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { Clock } from '../clock.ts';
@@ -35,7 +40,7 @@ export interface PlatformContext {
 export type ModuleRoutes = (app: App, context: PlatformContext) => Promise<void> | void;
 
 export async function buildHttpApp(
-  context: Omit<PlatformContext, 'auth'> & { logger: Logger; modules: ModuleRoutes[] },
+  context: Omit<PlatformContext, 'auth'> & { logger: FastifyBaseLogger; modules: ModuleRoutes[] },
 ): Promise<{ app: App; routes: RouteEntry[] }> {
   const { config, database, clock, logger } = context;
   const auth = new AuthService(database.db, clock, {
@@ -46,12 +51,14 @@ export async function buildHttpApp(
   const routes: RouteEntry[] = [];
 
   const app: App = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
+    loggerInstance: logger,
     trustProxy: config.TRUST_PROXY,
-    requestIdLogLabel: 'correlationId',
+    logController: new LogController({ requestIdLogLabel: 'correlationId' }),
     genReqId: (request) => {
       const incoming = request.headers[CORRELATION_HEADER];
-      return typeof incoming === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(incoming) ? incoming : randomUUID();
+      return typeof incoming === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(incoming)
+        ? incoming
+        : randomUUID();
     },
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
     routerOptions: { ignoreTrailingSlash: true },
@@ -71,17 +78,19 @@ export async function buildHttpApp(
     const operationId = schema.operationId;
     const access = route.config?.access;
     if (!operationId || !OPERATION_ID.test(operationId)) {
-      throw new Error(`Route ${route.method} ${route.url} needs a camelCase schema.operationId`);
+      throw new Error(`Route ${String(route.method)} ${route.url} needs a camelCase schema.operationId`);
     }
-    if (!access) throw new Error(`Route ${route.method} ${route.url} must declare config.access (SEC-1)`);
-    if (routes.some((r) => r.operationId === operationId)) throw new Error(`operationId ${operationId} is used twice`);
+    if (!access)
+      throw new Error(`Route ${String(route.method)} ${route.url} must declare config.access (SEC-1)`);
+    // Fastify adds a HEAD twin to every GET route; it shares the GET's declaration.
+    if (route.method === 'HEAD') return;
+    if (routes.some((r) => r.operationId === operationId))
+      throw new Error(`operationId ${operationId} is used twice`);
     const response = (schema.response ??= {}) as Record<string, unknown>;
     response['4xx'] ??= { $ref: 'Problem#' };
     response['5xx'] ??= { $ref: 'Problem#' };
     schema.description = `${schema.description ?? ''}\n\nAccess: ${describeAccess(access)}`.trim();
-    for (const method of [route.method].flat()) {
-      if (method !== 'HEAD') routes.push({ method, url: route.url, operationId, access });
-    }
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, operationId, access });
   });
 
   await app.register(helmet, {
@@ -113,7 +122,10 @@ export async function buildHttpApp(
         },
       },
     },
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `schema${i}`) },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `schema${i}`,
+    },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
@@ -130,7 +142,9 @@ export async function buildHttpApp(
     if (!access) return; // no such route: the not-found handler answers
     const role = roleOf(request.actor);
     if (!isAllowed(access, role)) {
-      throw new DomainError(role ? 'ROLE_NOT_ALLOWED' : 'AUTHENTICATION_REQUIRED', { params: { role: role ?? '' } });
+      throw new DomainError(role ? 'ROLE_NOT_ALLOWED' : 'AUTHENTICATION_REQUIRED', {
+        params: { role: role ?? '' },
+      });
     }
     if (
       access !== 'public' &&
@@ -143,7 +157,9 @@ export async function buildHttpApp(
   });
 
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, 'ROUTE_NOT_FOUND', { params: { method: request.method, url: request.url.split('?')[0] ?? '' } }),
+    sendProblem(request, reply, 'ROUTE_NOT_FOUND', {
+      params: { method: request.method, url: request.url.split('?')[0] ?? '' },
+    }),
   );
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof DomainError) return sendProblem(request, reply, error.code, error.options);
@@ -172,7 +188,8 @@ export async function buildHttpApp(
     };
     const mapped = byFastifyCode[error.code] ?? (error instanceof SyntaxError ? 'BODY_MALFORMED' : undefined);
     if (mapped) return sendProblem(request, reply, mapped);
-    if (error.statusCode === 429) return sendProblem(request, reply, 'TOO_MANY_REQUESTS', { params: { retryAfter: 1 } });
+    if (error.statusCode === 429)
+      return sendProblem(request, reply, 'TOO_MANY_REQUESTS', { params: { retryAfter: 1 } });
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return sendProblem(request, reply, 'REQUEST_INVALID', { params: { field: 'request' } });
     }
@@ -186,7 +203,11 @@ export async function buildHttpApp(
   app.get(
     '/openapi.json',
     {
-      schema: { operationId: 'getOpenApiDocument', tags: ['system'], summary: 'This API as an OpenAPI 3.1 document' },
+      schema: {
+        operationId: 'getOpenApiDocument',
+        tags: ['system'],
+        summary: 'This API as an OpenAPI 3.1 document',
+      },
       config: { access: 'public' },
     },
     () => app.swagger(),

@@ -61,7 +61,10 @@ export const httpProblems = defineProblems({
   FIELD_REQUIRED: {
     status: 400,
     title: { it: 'Dato mancante', en: 'Missing field' },
-    detail: { it: 'Il campo «{field}» è obbligatorio: lo compili.', en: 'The field "{field}" is required: fill it in.' },
+    detail: {
+      it: 'Il campo «{field}» è obbligatorio: lo compili.',
+      en: 'The field "{field}" is required: fill it in.',
+    },
   },
   FIELD_TYPE: {
     status: 400,

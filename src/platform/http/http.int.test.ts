@@ -1,6 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Type } from 'typebox';
-import { describeEachDatabase, openMigratedTestDatabase, testedDatabaseKinds } from '../../../test/databases.ts';
+import {
+  describeEachDatabase,
+  openMigratedTestDatabase,
+  testedDatabaseKinds,
+} from '../../../test/databases.ts';
 import { buildTestApp } from '../../../test/app.ts';
 import type { ModuleRoutes } from './app.ts';
 import type { App } from './types.ts';
@@ -12,7 +16,10 @@ const failingRoute: ModuleRoutes = (app) => {
     {
       schema: {
         operationId: 'testExplode',
-        body: Type.Object({ name: Type.String({ minLength: 2 }), age: Type.Optional(Type.Integer({ minimum: 0 })) }),
+        body: Type.Object({
+          name: Type.String({ minLength: 2 }),
+          age: Type.Optional(Type.Integer({ minimum: 0 })),
+        }),
         response: { 200: Type.Object({ ok: Type.Boolean() }) },
       },
       config: { access: 'public' },
@@ -40,7 +47,10 @@ describeEachDatabase('HTTP conventions', (database) => {
   it('serves an OpenAPI 3.1 document in which every operation has a camelCase operationId', async () => {
     const response = await app.inject({ method: 'GET', url: '/openapi.json' });
     expect(response.statusCode).toBe(200);
-    const document = response.json<{ openapi: string; paths: Record<string, Record<string, { operationId?: string }>> }>();
+    const document = response.json<{
+      openapi: string;
+      paths: Record<string, Record<string, { operationId?: string }>>;
+    }>();
     expect(document.openapi).toBe('3.1.0');
     const operations = Object.values(document.paths).flatMap((path) => Object.values(path));
     expect(operations.length).toBeGreaterThanOrEqual(5);
@@ -82,7 +92,12 @@ describeEachDatabase('HTTP conventions', (database) => {
     ['a wrong type', '{"name": "xy", "age": "old"}', 'application/json', 'FIELD_TYPE', 400],
     ['a value out of range', '{"name": "xy", "age": -1}', 'application/json', 'FIELD_RANGE', 400],
   ])('answers %s with a stable problem code', async (_case, payload, contentType, code, status) => {
-    const response = await app.inject({ method: 'POST', url: '/test/explode', payload, headers: { 'content-type': contentType } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/test/explode',
+      payload,
+      headers: { 'content-type': contentType },
+    });
     expect(response.statusCode).toBe(status);
     expect(response.json()).toMatchObject({ code, status });
   });
@@ -101,9 +116,17 @@ describeEachDatabase('HTTP conventions', (database) => {
   });
 
   it('keeps a well-formed incoming correlation id and mints one otherwise', async () => {
-    const kept = await app.inject({ method: 'GET', url: '/health', headers: { 'x-correlation-id': 'abc12345-call-center' } });
+    const kept = await app.inject({
+      method: 'GET',
+      url: '/health',
+      headers: { 'x-correlation-id': 'abc12345-call-center' },
+    });
     expect(kept.headers['x-correlation-id']).toBe('abc12345-call-center');
-    const minted = await app.inject({ method: 'GET', url: '/health', headers: { 'x-correlation-id': 'bad id\n' } });
+    const minted = await app.inject({
+      method: 'GET',
+      url: '/health',
+      headers: { 'x-correlation-id': 'bad id\n' },
+    });
     expect(minted.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -115,13 +138,16 @@ describeEachDatabase('HTTP conventions', (database) => {
 });
 
 describe('GET /health when the database does not answer', () => {
-  it.each(testedDatabaseKinds())('answers 503 DATABASE_UNAVAILABLE once the %s database is gone', async (kind) => {
-    const database = await openMigratedTestDatabase(kind);
-    const { app } = await buildTestApp(database);
-    await database.close();
-    const response = await app.inject({ method: 'GET', url: '/health' });
-    expect(response.statusCode).toBe(503);
-    expect(response.json()).toMatchObject({ code: 'DATABASE_UNAVAILABLE' });
-    expect(response.headers['retry-after']).toBe('5');
-  });
+  it.each(testedDatabaseKinds())(
+    'answers 503 DATABASE_UNAVAILABLE once the %s database is gone',
+    async (kind) => {
+      const database = await openMigratedTestDatabase(kind);
+      const { app } = await buildTestApp(database);
+      await database.close();
+      const response = await app.inject({ method: 'GET', url: '/health' });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toMatchObject({ code: 'DATABASE_UNAVAILABLE' });
+      expect(response.headers['retry-after']).toBe('5');
+    },
+  );
 });

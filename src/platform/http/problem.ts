@@ -15,7 +15,9 @@ export type ProblemCatalogue<Code extends string> = Record<Code, ProblemDefiniti
 
 const catalogue = new Map<string, ProblemDefinition>();
 
-export function defineProblems<Code extends string>(problems: ProblemCatalogue<Code>): ProblemCatalogue<Code> {
+export function defineProblems<Code extends string>(
+  problems: ProblemCatalogue<Code>,
+): ProblemCatalogue<Code> {
   for (const [code, definition] of Object.entries<ProblemDefinition>(problems)) {
     if (catalogue.has(code)) throw new Error(`Problem code ${code} is defined twice`);
     catalogue.set(code, definition);

@@ -21,7 +21,7 @@ const TYPE_NAMES: Record<string, string> = {
  * the JSON pointer of the field, e.g. `/body/taxCode`, so clients can put the message next to it.
  */
 export function fieldProblem(error: FastifySchemaValidationError, context: string | undefined): FieldProblem {
-  const params = error.params as Record<string, unknown>;
+  const params: Record<string, unknown> = error.params;
   let path = error.instancePath;
   if (error.keyword === 'required' && typeof params.missingProperty === 'string') {
     path = `${path}/${params.missingProperty}`;
@@ -35,7 +35,7 @@ export function fieldProblem(error: FastifySchemaValidationError, context: strin
     case 'required':
       return { code: 'FIELD_REQUIRED', pointer, params: { field } };
     case 'type': {
-      const expected = String(params.type ?? '');
+      const expected = typeof params.type === 'string' ? params.type : 'valid';
       return { code: 'FIELD_TYPE', pointer, params: { field, expected: TYPE_NAMES[expected] ?? expected } };
     }
     case 'minLength':
