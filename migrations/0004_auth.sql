@@ -49,3 +49,5 @@ CREATE TABLE sign_in_throttle (
   window_started_at timestamptz NOT NULL,
   locked_until timestamptz
 );
+
+CREATE INDEX sign_in_throttle_window ON sign_in_throttle (window_started_at);

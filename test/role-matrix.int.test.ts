@@ -83,4 +83,49 @@ describeEachDatabase('SEC-1 every route as every role', (database) => {
     expect(mismatches).toEqual([]);
     expect(verdicts).toHaveLength(routes.length * PRINCIPALS.length);
   });
+
+  it('every route answers malformed input with a problem+json, never a 5xx', async () => {
+    const junkBodies: { payload: string; contentType: string }[] = [
+      { payload: '{"a": ', contentType: 'application/json' },
+      { payload: '[]', contentType: 'application/json' },
+      { payload: '"text"', contentType: 'application/json' },
+      {
+        payload: '{"taxCode": 12, "username": [], "password": {"x": 1e309}}',
+        contentType: 'application/json',
+      },
+      { payload: '\u0000\uffff', contentType: 'application/json' },
+      { payload: 'a=1&b=2', contentType: 'application/x-www-form-urlencoded' },
+      { payload: '<xml/>', contentType: 'application/xml' },
+    ];
+    const failures: string[] = [];
+    for (const route of ordered(routes)) {
+      const principal = PRINCIPALS.find((p) => isAllowed(route.access, p === 'anonymous' ? undefined : p));
+      const token = principal ? tokens.get(principal) : undefined;
+      const headers = token ? { authorization: `Bearer ${token}` } : {};
+      const urls = [
+        route.url.replace(/:(\w+)/g, '%00'),
+        route.url.replace(/:(\w+)/g, 'x'.repeat(300)),
+        `${route.url.replace(/:(\w+)/g, '1')}?page=-1&limit=abc`,
+      ];
+      const hasBody = ['POST', 'PUT', 'PATCH'].includes(route.method);
+      for (const url of urls) {
+        for (const body of hasBody ? junkBodies : [undefined]) {
+          if (route.operationId === 'signOut') continue;
+          const response = await app.inject({
+            method: route.method as 'GET',
+            url,
+            headers: body ? { ...headers, 'content-type': body.contentType } : headers,
+            ...(body ? { payload: body.payload } : {}),
+          });
+          const isProblem = String(response.headers['content-type'] ?? '').includes(
+            'application/problem+json',
+          );
+          if (response.statusCode >= 500 || (response.statusCode >= 400 && !isProblem)) {
+            failures.push(`${route.method} ${url} ${body?.payload ?? ''}: ${response.statusCode}`);
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
 });

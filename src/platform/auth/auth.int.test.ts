@@ -191,6 +191,24 @@ describeEachDatabase('Sign-in and sessions', (database) => {
     expect(withToken.statusCode).toBe(204);
   });
 
+  it('SEC-3 sessions expired for a day are swept at the next sign-in', async () => {
+    const count = async () =>
+      Number(
+        (
+          await database()
+            .db.selectFrom('sessions')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await count();
+    expect(before).toBeGreaterThan(2);
+    clock.advance(33 * 60 * 60_000); // past the longest session (8 h) plus the day of grace
+    const response = await signInCitizen(citizen.taxCode, citizen.card, '10.7.7.7');
+    expect(response.statusCode).toBe(201);
+    expect(await count()).toBe(1);
+  });
+
   it('SEC-4 sign-in is audited without the tax code', async () => {
     const rows = await database()
       .db.selectFrom('audit_log')

@@ -176,6 +176,14 @@ export class AuthService {
       now,
     };
     await this.db.transaction().execute(async (trx) => {
+      // Sign-ins sweep what has expired, so neither table grows without bound and no job is needed.
+      const dayAgo = new Date(now.getTime() - 24 * 60 * 60_000);
+      await trx.deleteFrom('sessions').where('expires_at', '<', dayAgo).execute();
+      await trx
+        .deleteFrom('sign_in_throttle')
+        .where('window_started_at', '<', dayAgo)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+        .execute();
       await trx
         .insertInto('sessions')
         .values({
