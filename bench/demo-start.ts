@@ -47,7 +47,9 @@ function timeHelp(): number {
 
 const cpu = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
 console.log(`machine: nproc ${availableParallelism()}, ${cpu}, Node ${process.version}`);
-console.log('| run | cold start → /health 200 | warm restart → /health 200 | reference: `vaxhub --help` | cold ÷ reference |');
+console.log(
+  '| run | cold start → /health 200 | warm restart → /health 200 | reference: `vaxhub --help` | cold ÷ reference |',
+);
 console.log('| ---: | ---: | ---: | ---: | ---: |');
 for (let run = 1; run <= RUNS; run++) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'vaxhub-demo-'));
@@ -55,7 +57,9 @@ for (let run = 1; run <= RUNS; run++) {
     const reference = timeHelp();
     const cold = await timeToReady(dataDir, 3900 + run);
     const warm = await timeToReady(dataDir, 3950 + run);
-    console.log(`| ${run} | ${cold.toFixed(2)} s | ${warm.toFixed(2)} s | ${reference.toFixed(2)} s | ${(cold / reference).toFixed(1)}× |`);
+    console.log(
+      `| ${run} | ${cold.toFixed(2)} s | ${warm.toFixed(2)} s | ${reference.toFixed(2)} s | ${(cold / reference).toFixed(1)}× |`,
+    );
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
