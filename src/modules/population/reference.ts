@@ -1,3 +1,4 @@
+import type { BelfioreCode } from '../reference/service.ts';
 /**
  * The reference data the population generator needs, as a small interface: the generator stays pure
  * and tests can build it from any source, while the runtime reads the project's committed
@@ -19,17 +20,7 @@ export interface PopulationMunicipality {
 }
 
 /** One Belfiore code with its validity: a municipality (current or abolished) or a foreign country (Z-code). */
-export interface BelfiorePlace {
-  code: string;
-  name: string;
-  /** Province abbreviation for municipalities, ISO country code (or null) for countries. */
-  provinceOrCountry: string | null;
-  /** 'YYYY-MM-DD' or null when valid since ever. */
-  validFrom: string | null;
-  /** 'YYYY-MM-DD' (first day it is no longer valid) or null when still valid. */
-  validTo: string | null;
-  foreign: boolean;
-}
+export type BelfiorePlace = BelfioreCode;
 
 export interface PopulationReference {
   /** The current municipalities of Italy (all regions: births and residences elsewhere). */

@@ -5,7 +5,17 @@ import { fileURLToPath } from 'node:url';
 import { Type, type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { parseProductsFile, type ProductEntry } from './products.ts';
-import type { HealthAuthorityKind, VaccinationPointKind } from './tables.ts';
+import type { Insertable } from 'kysely';
+import type {
+  BelfioreCodesTable,
+  DccValueSetEntriesTable,
+  HealthAuthoritiesTable,
+  MunicipalitiesTable,
+  MunicipalityCapsTable,
+  ProvincesTable,
+  RegionsTable,
+  VaccinationPointsTable,
+} from './tables.ts';
 
 /**
  * Reads the committed reference files (`reference/`, built by scripts/build-reference.ts) and the
@@ -97,62 +107,15 @@ const ValueSetFile = Type.Object({
 type TableName = keyof typeof TABLE_FILES;
 type Rows<Name extends TableName> = Static<(typeof TABLE_FILES)[Name]>['rows'];
 
-export interface RegionRow {
-  code: string;
-  name: string;
-}
-export interface ProvinceRow {
-  code: string;
-  abbreviation: string;
-  name: string;
-  region_code: string;
-}
-export interface MunicipalityRow {
-  istat: string;
-  name: string;
-  belfiore_code: string;
-  province_code: string;
-  region_code: string;
-  lat: number;
-  lng: number;
-  population: number | null;
-}
-export interface MunicipalityCapRow {
-  municipality_istat: string;
-  cap: string;
-}
-export interface BelfioreRow {
-  code: string;
-  name: string;
-  province_or_country: string | null;
-  valid_from: string | null;
-  valid_to: string | null;
-  is_foreign: boolean;
-}
-export interface HealthAuthorityRow {
-  code: string;
-  name: string;
-  kind: HealthAuthorityKind;
-  parent_code: string | null;
-  region_code: string;
-}
-export interface VaccinationPointRow {
-  code: string;
-  name: string;
-  address: string;
-  municipality_istat: string;
-  lat: number;
-  lng: number;
-  health_authority_code: string;
-  kind: VaccinationPointKind;
-}
-export interface DccValueSetEntryRow {
-  value_set_id: string;
-  code: string;
-  display: string;
-  active: boolean;
-  system: string | null;
-}
+/** A row of each file is a row of its table, as inserted (identities are the database's). */
+export type RegionRow = Insertable<RegionsTable>;
+export type ProvinceRow = Insertable<ProvincesTable>;
+export type MunicipalityRow = Insertable<MunicipalitiesTable>;
+export type MunicipalityCapRow = Insertable<MunicipalityCapsTable>;
+export type BelfioreRow = Insertable<BelfioreCodesTable>;
+export type HealthAuthorityRow = Insertable<HealthAuthoritiesTable>;
+export type VaccinationPointRow = Omit<Insertable<VaccinationPointsTable>, 'id'>;
+export type DccValueSetEntryRow = Insertable<DccValueSetEntriesTable>;
 
 /** The reference content, as rows named like the columns they go to. */
 export interface ReferenceContent {
