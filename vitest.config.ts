@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: { TZ: 'UTC' },
+    // Every test by name: the output shows which database engine each integration result comes from.
+    reporters: ['verbose'],
   },
 });
