@@ -13,10 +13,10 @@ export const TEST_PASSWORD = 'test-password-123';
 /** The real application on a test database, with a clock the test controls and logs kept quiet. */
 export async function buildTestApp(
   database: Database,
-  options: { extraModules?: ModuleRoutes[]; now?: string } = {},
+  options: { extraModules?: ModuleRoutes[]; now?: string; env?: Record<string, string> } = {},
 ) {
   const clock = fixedClock(options.now ?? '2021-04-02T08:00:00Z');
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...options.env });
   const { app, routes } = await buildHttpApp({
     config,
     database,

@@ -5,6 +5,9 @@ import { DomainError, renderProblem } from '../platform/http/problem.ts';
 import { registerPlatformCommands } from './platform-commands.ts';
 import { registerReferenceCommands } from '../modules/reference/cli.ts';
 import { registerPopulationCommands } from '../modules/population/cli.ts';
+import { registerRegistryCommands } from '../modules/registry/cli.ts';
+import { registerForeignerCommands } from '../modules/registry/foreigners-cli.ts';
+import { registerNationalCommands } from '../national/cli.ts';
 
 const program = new Command('vaxhub')
   .description('Vaxhub: the regional vaccination campaign platform, and its tools for bulk work')
@@ -14,6 +17,9 @@ const program = new Command('vaxhub')
 registerPlatformCommands(program);
 registerReferenceCommands(program);
 registerPopulationCommands(program);
+registerRegistryCommands(program);
+registerForeignerCommands(program);
+registerNationalCommands(program);
 
 try {
   await program.parseAsync(process.argv);

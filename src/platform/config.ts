@@ -9,8 +9,15 @@ const ConfigSchema = Type.Object({
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  /** ISTAT code of the region that runs this platform ('03' Lombardy). */
+  REGION_CODE: Type.String({ pattern: '^(0[1-9]|1[0-9]|20)$', default: '03' }),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+  /** The national systems (or their simulator, `vaxhub national serve`). */
+  NATIONAL_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:3100' }),
+  NATIONAL_API_TOKEN: Type.String({ minLength: 8, default: 'region-03-token' }),
+  /** A national call never takes longer than this: the operator is told to retry, local work goes on. */
+  NATIONAL_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 2000 }),
   STAFF_SESSION_MINUTES: Type.Integer({ minimum: 5, maximum: 24 * 60, default: 480 }),
   CITIZEN_SESSION_MINUTES: Type.Integer({ minimum: 5, maximum: 24 * 60, default: 30 }),
   /** Whether cookies carry `Secure`; on by default in production, where TLS is terminated in front. */

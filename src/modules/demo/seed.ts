@@ -95,12 +95,13 @@ export async function seedDemo(
     .selectFrom('persons')
     .select(['tax_code', 'health_card_number', 'given_name', 'surname'])
     .where('health_card_number', 'is not', null)
+    .where('tax_code', 'is not', null)
     .orderBy('id')
     .executeTakeFirst();
   return {
     accounts,
     steps,
-    ...(citizen?.health_card_number
+    ...(citizen?.health_card_number && citizen.tax_code
       ? {
           citizen: {
             taxCode: citizen.tax_code,

@@ -242,12 +242,8 @@ export async function capBelongsTo(db: Kysely<DB>, istat: string, cap: string): 
   return row !== undefined;
 }
 
-export async function selectBelfioreValidOn(
-  db: Kysely<DB>,
-  code: string,
-  date: string,
-): Promise<BelfioreCode | undefined> {
-  return await db
+function selectBelfiore(db: Kysely<DB>, code: string) {
+  return db
     .selectFrom('belfiore_codes')
     .select([
       'code',
@@ -257,7 +253,19 @@ export async function selectBelfioreValidOn(
       'valid_to as validTo',
       'is_foreign as foreign',
     ])
-    .where('code', '=', code)
+    .where('code', '=', code);
+}
+
+export async function selectBelfioreEntries(db: Kysely<DB>, code: string): Promise<BelfioreCode[]> {
+  return await selectBelfiore(db, code).execute();
+}
+
+export async function selectBelfioreValidOn(
+  db: Kysely<DB>,
+  code: string,
+  date: string,
+): Promise<BelfioreCode | undefined> {
+  return await selectBelfiore(db, code)
     .where((eb) => eb.or([eb('valid_from', 'is', null), eb('valid_from', '<=', date)]))
     .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', date)]))
     .executeTakeFirst();

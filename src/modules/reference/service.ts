@@ -10,6 +10,7 @@ import {
   loadedContentHash,
   lockReferenceLoad,
   recordLoadedContent,
+  selectBelfioreEntries,
   selectBelfioreValidOn,
   selectHealthAuthorities,
   selectMunicipalitiesByCap,
@@ -247,6 +248,11 @@ export async function loadReferenceData(
 // ---------------------------------------------------------------------------------------------------
 // Reads for other modules. Each takes a Kysely instance, so that it also runs inside a transaction.
 
+export async function findRegionName(db: Kysely<DB>, code: string): Promise<string | undefined> {
+  const row = await db.selectFrom('regions').select('name').where('code', '=', code).executeTakeFirst();
+  return row?.name;
+}
+
 export async function findMunicipalityByIstat(db: Kysely<DB>, istat: string): Promise<Municipality | undefined> {
   return await selectMunicipalityByIstat(db, istat);
 }
@@ -259,6 +265,11 @@ export async function municipalitiesByCap(db: Kysely<DB>, cap: string): Promise<
 /** REG-10, BOOK-6: the CAP must belong to the municipality. */
 export async function isCapOfMunicipality(db: Kysely<DB>, istat: string, cap: string): Promise<boolean> {
   return await capBelongsTo(db, istat, cap);
+}
+
+/** Every entry ever recorded under a Belfiore code (none: the code never existed). */
+export async function belfioreEntries(db: Kysely<DB>, code: string): Promise<BelfioreCode[]> {
+  return await selectBelfioreEntries(db, code);
 }
 
 /**

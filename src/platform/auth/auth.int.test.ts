@@ -29,7 +29,9 @@ describeEachDatabase('Sign-in and sessions', (database) => {
       .limit(2)
       .execute();
     const [first, second] = people;
-    if (!first?.health_card_number || !second?.health_card_number) throw new Error('population has no cards');
+    if (!first?.health_card_number || !second?.health_card_number || !first.tax_code) {
+      throw new Error('population has no cards');
+    }
     citizen = {
       taxCode: first.tax_code,
       card: first.health_card_number,
@@ -79,7 +81,7 @@ describeEachDatabase('Sign-in and sessions', (database) => {
       .orderBy('id', 'desc')
       .limit(1)
       .execute();
-    if (!person?.health_card_number) throw new Error('no person');
+    if (!person?.health_card_number || !person.tax_code) throw new Error('no person');
     for (let attempt = 1; attempt <= 5; attempt++) {
       const failed = await signInCitizen(person.tax_code, citizen.otherCard, `10.1.0.${attempt}`);
       expect(failed.json()).toMatchObject({ code: 'CITIZEN_SIGN_IN_FAILED' });

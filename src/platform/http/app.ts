@@ -62,6 +62,16 @@ export async function buildHttpApp(
     },
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
     routerOptions: { ignoreTrailingSlash: true },
+    // Errors the router raises before any hook runs (bad percent-encoding, overlong parameters).
+    frameworkErrors: (error, request, reply) => {
+      request.language = pickLanguage(request.headers['accept-language']);
+      void reply.header(CORRELATION_HEADER, request.id);
+      return sendProblem(
+        request,
+        reply,
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'PARAMETER_TOO_LONG' : 'URL_MALFORMED',
+      );
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('actor', null as never);

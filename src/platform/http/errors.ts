@@ -26,6 +26,22 @@ export const httpProblems = defineProblems({
       en: 'There is no operation {method} {url}. See /docs for the list of operations.',
     },
   },
+  URL_MALFORMED: {
+    status: 400,
+    title: { it: 'Indirizzo non valido', en: 'Invalid address' },
+    detail: {
+      it: 'L’indirizzo della richiesta contiene caratteri non validi. Lo controlli e riprovi.',
+      en: 'The request address contains invalid characters. Check it and try again.',
+    },
+  },
+  PARAMETER_TOO_LONG: {
+    status: 414,
+    title: { it: 'Indirizzo troppo lungo', en: 'Address too long' },
+    detail: {
+      it: 'Un elemento dell’indirizzo della richiesta è troppo lungo. Controlli il codice indicato.',
+      en: 'A part of the request address is too long. Check the code given.',
+    },
+  },
   BODY_MALFORMED: {
     status: 400,
     title: { it: 'Richiesta non leggibile', en: 'Unreadable request' },

@@ -1,0 +1,182 @@
+import { Type, type Static } from 'typebox';
+import { NationalPersonSchema } from '../../national/persons/schemas.ts';
+import { IDENTIFIER_TYPES, ORD7_CATEGORIES } from './tables.ts';
+
+/** REG-4 as the API names it; stored in lower case (see rules.ts). */
+export const PERSON_STATUSES = [
+  'ACTIVE_REGION',
+  'OUT_OF_REGION',
+  'AIRE',
+  'FOREIGN',
+  'DECEASED',
+  'OBSOLETE',
+] as const;
+export type ApiPersonStatus = (typeof PERSON_STATUSES)[number];
+
+const IstatCode = Type.String({ pattern: '^[0-9]{6}$', description: 'ISTAT municipality code' });
+const Cap = Type.String({ pattern: '^[0-9]{5}$', description: 'CAP (postcode)' });
+const CalendarDate = Type.String({ format: 'date', description: 'Calendar date YYYY-MM-DD (Europe/Rome)' });
+const Name = Type.String({ minLength: 1, maxLength: 100 });
+
+const Place = Type.Object({
+  address: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+  municipalityIstat: IstatCode,
+  cap: Type.Optional(Type.Union([Cap, Type.Null()])),
+});
+
+const Contacts = {
+  mobile: Type.Optional(Type.Union([Type.String({ pattern: '^\\+?[0-9 ]{6,20}$' }), Type.Null()])),
+  landline: Type.Optional(Type.Union([Type.String({ pattern: '^\\+?[0-9 ]{6,20}$' }), Type.Null()])),
+  email: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 254 }), Type.Null()])),
+};
+
+export const Identifier = Type.Object({
+  type: Type.Enum([...IDENTIFIER_TYPES]),
+  value: Type.Union([Type.String({ minLength: 1, maxLength: 20 }), Type.Null()], {
+    description: 'null only for a TS_FOREIGN identifier still pending (REG-9)',
+  }),
+  pending: Type.Boolean(),
+});
+
+export const PersonView = Type.Object(
+  {
+    id: Type.Integer(),
+    identifier: Identifier,
+    taxCode: Type.Union([Type.String(), Type.Null()]),
+    status: Type.Enum([...PERSON_STATUSES]),
+    supersededBy: Type.Union([Type.Object({ id: Type.Integer(), identifier: Type.String() }), Type.Null()], {
+      description: 'REG-7: on an obsolete identity, the current one',
+    }),
+    surname: Type.String(),
+    givenName: Type.String(),
+    sex: Type.Enum(['M', 'F']),
+    birthDate: Type.String(),
+    birthPlaceCode: Type.Union([Type.String(), Type.Null()]),
+    healthCardNumber: Type.Union([Type.String(), Type.Null()]),
+    residence: Type.Union([Place, Type.Null()]),
+    domicile: Type.Union([Place, Type.Null()]),
+    healthAuthorityCode: Type.Union([Type.String(), Type.Null()]),
+    mobile: Type.Union([Type.String(), Type.Null()]),
+    landline: Type.Union([Type.String(), Type.Null()]),
+    email: Type.Union([Type.String(), Type.Null()]),
+    ord7Category: Type.Union([Type.Enum([...ORD7_CATEGORIES]), Type.Null()]),
+    provenance: Type.Enum(['region', 'national_import', 'manual']),
+    version: Type.Integer({ description: 'Send it back on update: a stale version is refused' }),
+  },
+  { $id: 'Person' },
+);
+export type PersonViewT = Static<typeof PersonView>;
+
+export const PersonIdParams = Type.Object({ personId: Type.Integer({ minimum: 1 }) });
+
+export const SearchPersonsQuery = Type.Object(
+  {
+    identifier: Type.Optional(Type.String({ minLength: 5, maxLength: 20 })),
+    surname: Type.Optional(Type.String({ minLength: 2, maxLength: 100 })),
+    givenName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    birthDate: Type.Optional(CalendarDate),
+    healthAuthority: Type.Optional(Type.String({ minLength: 2, maxLength: 40 })),
+    page: Type.Integer({ minimum: 1, maximum: 10_000, default: 1 }),
+    pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  },
+  { additionalProperties: false },
+);
+export type SearchPersonsQueryT = Static<typeof SearchPersonsQuery>;
+
+export const PersonPage = Type.Object({
+  items: Type.Array(PersonView),
+  page: Type.Integer(),
+  pageSize: Type.Integer(),
+  hasMore: Type.Boolean(),
+});
+
+export const CreatePersonBody = Type.Object(
+  {
+    identifier: Type.Object(
+      {
+        type: Type.Enum([...IDENTIFIER_TYPES]),
+        value: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+        pending: Type.Optional(
+          Type.Boolean({ description: 'TS_FOREIGN requested and not yet issued (REG-9)' }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    taxCode: Type.Optional(
+      Type.String({ minLength: 16, maxLength: 16, description: 'An AIRE person’s CF, if any' }),
+    ),
+    status: Type.Enum([...PERSON_STATUSES]),
+    surname: Name,
+    givenName: Name,
+    sex: Type.Enum(['M', 'F']),
+    birthDate: CalendarDate,
+    birthPlaceCode: Type.Optional(Type.String({ pattern: '^[A-Z][0-9]{3}$' })),
+    healthCardNumber: Type.Optional(Type.String({ minLength: 20, maxLength: 24 })),
+    residence: Type.Optional(Place),
+    domicile: Type.Optional(Place),
+    healthAuthorityCode: Type.Optional(Type.String({ minLength: 2, maxLength: 40 })),
+    ord7Category: Type.Optional(Type.Enum([...ORD7_CATEGORIES])),
+    ...Contacts,
+    confirmedWarnings: Type.Optional(
+      Type.Array(Type.String({ maxLength: 60 }), {
+        maxItems: 10,
+        description: 'Tax-code mismatch warnings the operator checked against the document (REG-2)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type CreatePersonBodyT = Static<typeof CreatePersonBody>;
+
+export const UpdatePersonBody = Type.Object(
+  {
+    version: Type.Integer({ minimum: 1 }),
+    surname: Type.Optional(Name),
+    givenName: Type.Optional(Name),
+    status: Type.Optional(Type.Enum(['ACTIVE_REGION', 'OUT_OF_REGION', 'AIRE', 'FOREIGN', 'DECEASED'])),
+    healthCardNumber: Type.Optional(Type.Union([Type.String({ minLength: 20, maxLength: 24 }), Type.Null()])),
+    residence: Type.Optional(Type.Union([Place, Type.Null()])),
+    domicile: Type.Optional(Type.Union([Place, Type.Null()])),
+    healthAuthorityCode: Type.Optional(
+      Type.Union([Type.String({ minLength: 2, maxLength: 40 }), Type.Null()]),
+    ),
+    ...Contacts,
+  },
+  { additionalProperties: false },
+);
+export type UpdatePersonBodyT = Static<typeof UpdatePersonBody>;
+
+export const MarkObsoleteBody = Type.Object(
+  { currentPersonId: Type.Integer({ minimum: 1, description: 'The person with the current identity' }) },
+  { additionalProperties: false },
+);
+
+export const NationalIdentifierParams = Type.Object({
+  identifier: Type.String({
+    minLength: 5,
+    maxLength: 20,
+    description: 'CF, ORD7, TS_FOREIGN, STP or ENI code',
+  }),
+});
+
+export const NationalLookup = Type.Object({
+  person: NationalPersonSchema,
+  localPersonId: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'Set when the person is already here',
+  }),
+});
+
+export const ImportPersonBody = Type.Object(
+  { identifier: Type.String({ minLength: 5, maxLength: 20 }) },
+  { additionalProperties: false },
+);
+
+const Localized = Type.Object({ it: Type.String(), en: Type.String() });
+
+export const ImportedPerson = Type.Object({
+  person: PersonView,
+  imported: Type.Boolean({ description: 'false when the person was already in the regional registry' }),
+  hint: Type.Union([Localized, Type.Null()], {
+    description: 'REG-5: reminds to record a mobile or an e-mail',
+  }),
+});
