@@ -66,7 +66,7 @@ export async function buildHttpApp(
     frameworkErrors: (error, request, reply) => {
       request.language = pickLanguage(request.headers['accept-language']);
       void reply.header(CORRELATION_HEADER, request.id);
-      return sendProblem(
+      void sendProblem(
         request,
         reply,
         error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'PARAMETER_TOO_LONG' : 'URL_MALFORMED',
