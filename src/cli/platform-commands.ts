@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { loadConfig, type Config } from '../platform/config.ts';
 import { openDatabase, type Database } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
@@ -19,8 +22,31 @@ async function openConfigured(config: Config): Promise<Database> {
   });
 }
 
+/**
+ * The national simulator runs as its own process, as the real national systems would, on its own
+ * embedded database under DATA_DIR; its output is prefixed so the demo's console stays readable.
+ */
+function startNationalSimulator(config: Config): ChildProcess {
+  const bin = fileURLToPath(new URL('../../bin/vaxhub.js', import.meta.url));
+  const child = spawn(process.execPath, [bin, 'national', 'serve'], {
+    env: { ...process.env, NATIONAL_PORT: new URL(config.NATIONAL_URL).port || '3100', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream) createInterface({ input: stream }).on('line', (line) => console.log(`[national] ${line}`));
+  }
+  // Whatever ends the demo ends the simulator too.
+  process.once('exit', () => child.kill('SIGTERM'));
+  return child;
+}
+
 /** Starts the HTTP server and stops it cleanly on SIGINT/SIGTERM, letting requests in flight finish. */
-async function serve(config: Config, database: Database, banner?: (url: string) => void): Promise<void> {
+async function serve(
+  config: Config,
+  database: Database,
+  banner?: (url: string) => void,
+  children: ChildProcess[] = [],
+): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const { app } = await buildServer({ config, database, clock: systemClock, logger });
   await app.listen({ host: config.HOST, port: config.PORT });
@@ -29,6 +55,7 @@ async function serve(config: Config, database: Database, banner?: (url: string) 
   const url = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
   banner?.(url);
   const stop = async (): Promise<void> => {
+    for (const child of children) child.kill('SIGTERM');
     await app.close();
     await database.close();
     process.exit(0);
@@ -60,29 +87,36 @@ export function registerPlatformCommands(program: Command): void {
       const applied = await migrateToLatest(database.db);
       if (applied.length > 0) console.log(`migrations applied: ${applied.join(', ')}`);
       const summary = await seedDemo(database, systemClock, (line) => console.log(line));
-      await serve(config, database, (url) => {
-        const lines = [
-          '',
-          `Vaxhub demo ready in ${((Date.now() - started) / 1000).toFixed(1)} s on ${database.kind === 'pglite' ? `embedded PostgreSQL (PGlite, ${config.DATA_DIR})` : 'PostgreSQL'}`,
-          '',
-          `  Home:            ${url}/`,
-          `  API explorer:    ${url}/docs`,
-          `  OpenAPI:         ${url}/openapi.json`,
-          `  Health:          ${url}/health`,
-          '',
-          `  Staff accounts (password for all: ${DEMO_PASSWORD}):`,
-          ...summary.accounts.map((a) => `    ${a.username.padEnd(12)} ${a.role.padEnd(26)} ${a.scope}`),
-        ];
-        if (summary.citizen) {
-          lines.push(
+      const national = startNationalSimulator(config);
+      await serve(
+        config,
+        database,
+        (url) => {
+          const lines = [
             '',
-            `  Demo citizen:    ${summary.citizen.name}`,
-            `    tax code ${summary.citizen.taxCode}, health card ${summary.citizen.healthCardNumber}`,
-          );
-        }
-        lines.push('', 'Stop with Ctrl+C.', '');
-        console.log(lines.join('\n'));
-      });
+            `Vaxhub demo ready in ${((Date.now() - started) / 1000).toFixed(1)} s on ${database.kind === 'pglite' ? `embedded PostgreSQL (PGlite, ${config.DATA_DIR})` : 'PostgreSQL'}`,
+            '',
+            `  Home:            ${url}/`,
+            `  API explorer:    ${url}/docs`,
+            `  OpenAPI:         ${url}/openapi.json`,
+            `  Health:          ${url}/health`,
+            `  National simulator: ${config.NATIONAL_URL}/docs (its own process and database)`,
+            '',
+            `  Staff accounts (password for all: ${DEMO_PASSWORD}):`,
+            ...summary.accounts.map((a) => `    ${a.username.padEnd(12)} ${a.role.padEnd(26)} ${a.scope}`),
+          ];
+          if (summary.citizen) {
+            lines.push(
+              '',
+              `  Demo citizen:    ${summary.citizen.name}`,
+              `    tax code ${summary.citizen.taxCode}, health card ${summary.citizen.healthCardNumber}`,
+            );
+          }
+          lines.push('', 'Stop with Ctrl+C.', '');
+          console.log(lines.join('\n'));
+        },
+        [national],
+      );
     });
 
   const db = program.command('db').description('Database maintenance');

@@ -13,6 +13,9 @@ describe('SEC-5 personal data are masked in logs', () => {
     ['mobile phone', 'sms to +39 333 1234567', '333 1234567'],
     ['phone without prefix', 'call 3331234567', '3331234567'],
     ['landline', 'tel 0372 407111', '0372 407111'],
+    ['ORD7 code', 'person ORD7AB12CD34EF56', 'ORD7AB12CD34EF56'],
+    ['TS identifier of a foreigner', 'id TSF1234567890123', 'TSF1234567890123'],
+    ['STP code', 'id STP0300301234567', 'STP0300301234567'],
     ['international prefix', 'tel 0039 02 67651', '02 67651'],
   ])('SEC-5 masks a %s', (_kind, text, secret) => {
     const masked = maskPersonalData(text);
@@ -26,6 +29,7 @@ describe('SEC-5 personal data are masked in logs', () => {
     ['a short number', 'booked 42 slots'],
     ['a birth date', '{"birthDate":"1985-12-10"}'],
     ['a response time', '"responseTime":12.345678'],
+    ['a long fraction', '"responseTime":0.5712345678901234'],
     ['a CAP', 'CAP 26100 Cremona'],
     ['an ISTAT code', 'municipality 019036'],
   ])('SEC-5 leaves %s readable', (_kind, text) => {

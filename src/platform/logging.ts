@@ -10,8 +10,11 @@ const MASKS: ReadonlyArray<[RegExp, (match: string) => string]> = [
     /\b[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-EHLMPR-T][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]\b/gi,
     (m) => `${m.slice(0, 2)}**************`,
   ],
-  // Temporary 11-digit codes, health-card numbers (20 digits) and any other long digit run.
-  [/\b\d{11,}\b/g, (m) => `${m.slice(0, 2)}${'*'.repeat(m.length - 2)}`],
+  // Identifiers of people without a tax code (REG-1): Ordinance 7, TS for foreigners, STP, ENI.
+  [/\b(?:ORD7[A-Z0-9]{12}|(?:TSF|STP|ENI)\d{13})\b/gi, (m) => `${m.slice(0, 3)}${'*'.repeat(m.length - 3)}`],
+  // Temporary 11-digit codes, health-card numbers (20 digits) and any other long digit run, but not
+  // the decimals of a number (a response time's fraction).
+  [/(?<![\w.])\d{11,}(?!\w)/g, (m) => `${m.slice(0, 2)}${'*'.repeat(m.length - 2)}`],
   // E-mail addresses.
   [/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, () => '***@***'],
   // Italian phone numbers, with or without +39/0039: mobiles (3xx) and landlines (0x). Dates, decimals
