@@ -11,7 +11,7 @@ ALTER TABLE persons ALTER COLUMN birth_place_code DROP NOT NULL;
 ALTER TABLE persons
   ADD COLUMN identifier_type text NOT NULL DEFAULT 'CF'
     CONSTRAINT persons_identifier_type CHECK (identifier_type IN ('CF', 'CF_TEMP', 'ORD7', 'TS_FOREIGN', 'STP', 'ENI')),
-  ADD COLUMN other_identifier text UNIQUE
+  ADD COLUMN other_identifier text
     CONSTRAINT persons_other_identifier_format CHECK (other_identifier ~ '^[A-Z0-9]{8,20}$'),
   ADD COLUMN identifier_pending boolean NOT NULL DEFAULT false,
   ADD COLUMN superseded_by bigint REFERENCES persons (id),
@@ -38,5 +38,6 @@ ALTER TABLE persons ADD CONSTRAINT persons_obsolete_points_to_current CHECK (
 );
 
 CREATE INDEX persons_superseded_by ON persons (superseded_by) WHERE superseded_by IS NOT NULL;
-CREATE INDEX persons_health_authority ON persons (health_authority_code, lower(surname));
+-- Partial: most people have a CF, and bulk loads should not pay for indexing their NULLs.
+CREATE UNIQUE INDEX persons_other_identifier ON persons (other_identifier) WHERE other_identifier IS NOT NULL;
 CREATE INDEX persons_pending_identifier ON persons (id) WHERE identifier_pending;

@@ -87,7 +87,7 @@ export function registerPlatformCommands(program: Command): void {
       const applied = await migrateToLatest(database.db);
       if (applied.length > 0) console.log(`migrations applied: ${applied.join(', ')}`);
       const summary = await seedDemo(database, systemClock, (line) => console.log(line));
-      const national = startNationalSimulator(config);
+      const children: ChildProcess[] = [];
       await serve(
         config,
         database,
@@ -100,7 +100,7 @@ export function registerPlatformCommands(program: Command): void {
             `  API explorer:    ${url}/docs`,
             `  OpenAPI:         ${url}/openapi.json`,
             `  Health:          ${url}/health`,
-            `  National simulator: ${config.NATIONAL_URL}/docs (its own process and database)`,
+            `  National simulator: ${config.NATIONAL_URL}/docs (its own process and database, starting now)`,
             '',
             `  Staff accounts (password for all: ${DEMO_PASSWORD}):`,
             ...summary.accounts.map((a) => `    ${a.username.padEnd(12)} ${a.role.padEnd(26)} ${a.scope}`),
@@ -115,8 +115,10 @@ export function registerPlatformCommands(program: Command): void {
           lines.push('', 'Stop with Ctrl+C.', '');
           console.log(lines.join('\n'));
         },
-        [national],
+        children,
       );
+      // Started once the platform is ready, so that seeding the simulator does not slow the start.
+      children.push(startNationalSimulator(config));
     });
 
   const db = program.command('db').description('Database maintenance');

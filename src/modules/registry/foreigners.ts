@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type { Worksheet } from 'exceljs';
 import { readFile } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
@@ -54,6 +54,12 @@ export async function pendingForeignersRequestRows(
 
 const isXlsx = (path: string): boolean => path.toLowerCase().endsWith('.xlsx');
 
+/** ExcelJS is loaded on first use: the server and every other command start without it. */
+async function newWorkbook() {
+  const { default: ExcelJS } = await import('exceljs');
+  return new ExcelJS.Workbook();
+}
+
 /**
  * Writes the table as XLSX or, for any other extension, as CSV separated by semicolons with a BOM
  * (what Italian spreadsheets open correctly). ExcelJS does both.
@@ -63,7 +69,7 @@ export async function writeTable(
   columns: readonly string[],
   rows: Record<string, string>[],
 ): Promise<void> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = await newWorkbook();
   const sheet = workbook.addWorksheet('Richiesta');
   sheet.columns = columns.map((header) => ({ header, key: header, width: Math.max(14, header.length + 2) }));
   for (const row of rows) sheet.addRow(row);
@@ -73,8 +79,8 @@ export async function writeTable(
 
 /** Reads an XLSX or CSV (semicolon or comma) file into rows keyed by header, every cell as text. */
 export async function readTable(path: string): Promise<Record<string, string>[]> {
-  const workbook = new ExcelJS.Workbook();
-  let sheet: ExcelJS.Worksheet | undefined;
+  const workbook = await newWorkbook();
+  let sheet: Worksheet | undefined;
   if (isXlsx(path)) {
     await workbook.xlsx.readFile(path);
     sheet = workbook.worksheets[0];
