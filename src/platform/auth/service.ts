@@ -1,5 +1,5 @@
 import { randomBytes, createHash, timingSafeEqual } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Clock } from '../clock.ts';
 import { DomainError } from '../http/problem.ts';
@@ -225,6 +225,11 @@ export class AuthService {
         'staff_accounts.username',
         'staff_accounts.display_name',
         'staff_accounts.active',
+        // Scopes come in the same round trip: this query runs on every signed-in request.
+        sql<string[] | null>`(SELECT array_agg(vaccination_point_id::text) FROM staff_point_scopes
+          WHERE staff_point_scopes.staff_account_id = sessions.staff_account_id)`.as('point_ids'),
+        sql<string[] | null>`(SELECT array_agg(health_authority_code) FROM staff_authority_scopes
+          WHERE staff_authority_scopes.staff_account_id = sessions.staff_account_id)`.as('authority_codes'),
       ])
       .where('sessions.token_hash', '=', hashToken(token))
       .where('sessions.revoked_at', 'is', null)
@@ -244,26 +249,14 @@ export class AuthService {
     }
     if (session.staff_account_id === null || !session.active) return { kind: 'anonymous' };
     const accountId = session.staff_account_id;
-    const [points, authorities] = await Promise.all([
-      this.db
-        .selectFrom('staff_point_scopes')
-        .select('vaccination_point_id')
-        .where('staff_account_id', '=', accountId)
-        .execute(),
-      this.db
-        .selectFrom('staff_authority_scopes')
-        .select('health_authority_code')
-        .where('staff_account_id', '=', accountId)
-        .execute(),
-    ]);
     return {
       kind: 'staff',
       role: session.role as StaffRole,
       accountId,
       username: session.username ?? '',
       displayName: session.display_name ?? '',
-      vaccinationPointIds: points.map((p) => p.vaccination_point_id),
-      healthAuthorityCodes: authorities.map((a) => a.health_authority_code),
+      vaccinationPointIds: (session.point_ids ?? []).map(Number),
+      healthAuthorityCodes: session.authority_codes ?? [],
       channel: session.channel,
       csrfToken: session.csrf_token,
       expiresAt,
