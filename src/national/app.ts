@@ -1,7 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError } from 'fastify';
+import { registerOpenApi } from '../platform/http/openapi.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.ts';
@@ -141,28 +140,15 @@ export async function buildNationalApp(options: {
     response['5xx'] ??= { $ref: 'Problem#' };
   });
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Vaxhub national simulator API',
-        version: '0.1.0',
-        description:
-          'Simulates the national systems a region talks to (for now the person registry of the health-card system). Region calls carry `Authorization: Bearer <NATIONAL_API_TOKEN>`; fault injection under /admin carries `x-admin-token`. Every refusal is an RFC 9457 problem with a stable `code`.',
-      },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer' },
-          adminToken: { type: 'apiKey', in: 'header', name: ADMIN_TOKEN_HEADER },
-        },
-      },
-    },
-    refResolver: {
-      buildLocalReference: (json, _baseUri, _fragment, i) =>
-        typeof json.$id === 'string' ? json.$id : `schema${i}`,
+  await registerOpenApi(app, {
+    title: 'Vaxhub national simulator API',
+    description:
+      'Simulates the national systems a region talks to (for now the person registry of the health-card system). Region calls carry `Authorization: Bearer <NATIONAL_API_TOKEN>`; fault injection under /admin carries `x-admin-token`. Every refusal is an RFC 9457 problem with a stable `code`.',
+    securitySchemes: {
+      bearer: { type: 'http', scheme: 'bearer' },
+      adminToken: { type: 'apiKey', in: 'header', name: ADMIN_TOKEN_HEADER },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header(CORRELATION_HEADER, request.id);

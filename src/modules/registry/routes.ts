@@ -1,6 +1,6 @@
 import type { ModuleRoutes } from '../../platform/http/app.ts';
 import { actingContextOf } from '../../platform/http/acting-context.ts';
-import type { Role } from '../../platform/auth/roles.ts';
+import { STAFF_ROLES, type Role } from '../../platform/auth/roles.ts';
 import { RegistryService } from './service.ts';
 import { createNationalClient } from '../../national/client.ts';
 import {
@@ -18,17 +18,7 @@ import {
 } from './schemas.ts';
 
 /** Everyone who identifies people at work reads the registry; citizens reach only themselves (later). */
-const READERS: readonly Role[] = [
-  'call_center',
-  'contact_center_supervisor',
-  'gp',
-  'pharmacist',
-  'vaccinator',
-  'point_admin',
-  'asl_admin',
-  'region_admin',
-  'auditor',
-];
+const READERS: readonly Role[] = STAFF_ROLES;
 /** REG-6 / ELIG-17: people the system does not know are inserted by supervisors and vaccination points. */
 const WRITERS: readonly Role[] = [
   'contact_center_supervisor',

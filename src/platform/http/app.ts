@@ -1,3 +1,4 @@
+import { registerOpenApi } from './openapi.ts';
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
@@ -9,8 +10,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
@@ -116,28 +115,15 @@ export async function buildHttpApp(
   });
   await app.register(cookie);
   await app.register(formbody);
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Vaxhub API',
-        version: '0.1.0',
-        description:
-          'The regional vaccination campaign platform. Every refusal is an RFC 9457 problem with a stable `code`; messages follow Accept-Language (Italian by default).',
-      },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer' },
-          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
-        },
-      },
-    },
-    refResolver: {
-      buildLocalReference: (json, _baseUri, _fragment, i) =>
-        typeof json.$id === 'string' ? json.$id : `schema${i}`,
+  await registerOpenApi(app, {
+    title: 'Vaxhub API',
+    description:
+      'The regional vaccination campaign platform. Every refusal is an RFC 9457 problem with a stable `code`; messages follow Accept-Language (Italian by default).',
+    securitySchemes: {
+      bearer: { type: 'http', scheme: 'bearer' },
+      session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header(CORRELATION_HEADER, request.id);
