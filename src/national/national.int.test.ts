@@ -20,7 +20,8 @@ import {
   seedNationalRegistry,
   type NationalSeedOptions,
 } from './seed.ts';
-import { createTestPostgresDatabase, describeEachNationalDatabase } from './test-databases.ts';
+import { describeEachNationalDatabase } from './test-databases.ts';
+import { createTestPostgresDatabase } from '../../test/databases.ts';
 import { migrateNationalDatabase, NationalDatabaseSharedError, openNationalDatabase } from './db.ts';
 import { openDatabase } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
