@@ -67,15 +67,16 @@ export function registerPopulationCommands(program: Command): void {
       const progress = createProgress('Generating people', people);
       const seconds = (): string => ((Date.now() - started) / 1000).toFixed(1);
 
+      const run = {
+        people,
+        seed,
+        regionCode,
+        reference,
+        onProgress: (done: number) => progress.update(done),
+      };
       if (options.out !== undefined) {
         const out = options.out;
-        const written = await writePopulationFile(out, {
-          people,
-          seed,
-          regionCode,
-          reference,
-          onProgress: (done) => progress.update(done),
-        });
+        const written = await writePopulationFile(out, run);
         progress.finish(
           `${written.lines.toLocaleString('en-US')} people written to ${out} ` +
             `(${(written.bytes / 1e6).toFixed(1)} MB) in ${seconds()} s`,
@@ -95,13 +96,7 @@ export function registerPopulationCommands(program: Command): void {
               'the synthetic population is loaded into an empty registry only',
           );
         }
-        const copied = await generatePopulationIntoDatabase(database, {
-          people,
-          seed,
-          regionCode,
-          reference,
-          onProgress: (done) => progress.update(done),
-        });
+        const copied = await generatePopulationIntoDatabase(database, run);
         progress.finish(
           `${copied.toLocaleString('en-US')} people loaded into ${database.kind} in ${seconds()} s`,
         );
