@@ -7,9 +7,16 @@ import { authRoutes } from './platform/auth/routes.ts';
 import { systemRoutes } from './modules/system/routes.ts';
 import { homeRoutes } from './modules/system/home.ts';
 import { registryRoutes } from './modules/registry/routes.ts';
+import { eligibilityRoutes } from './modules/eligibility/routes.ts';
 
 /** Every module's routes, in one list: adding a module to the platform is one line here. */
-export const MODULES: ModuleRoutes[] = [homeRoutes, systemRoutes, authRoutes, registryRoutes];
+export const MODULES: ModuleRoutes[] = [
+  homeRoutes,
+  systemRoutes,
+  authRoutes,
+  registryRoutes,
+  eligibilityRoutes,
+];
 
 export function buildServer(options: { config: Config; database: Database; clock: Clock; logger: Logger }) {
   return buildHttpApp({ ...options, modules: MODULES });

@@ -8,6 +8,7 @@ import { registerPopulationCommands } from '../modules/population/cli.ts';
 import { registerRegistryCommands } from '../modules/registry/cli.ts';
 import { registerForeignerCommands } from '../modules/registry/foreigners-cli.ts';
 import { registerNationalCommands } from '../national/cli.ts';
+import { registerEligibilityCommands } from '../modules/eligibility/cli.ts';
 
 const program = new Command('vaxhub')
   .description('Vaxhub: the regional vaccination campaign platform, and its tools for bulk work')
@@ -20,6 +21,7 @@ registerPopulationCommands(program);
 registerRegistryCommands(program);
 registerForeignerCommands(program);
 registerNationalCommands(program);
+registerEligibilityCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -5,10 +5,13 @@ import { systemContext } from '../../platform/audit/audit.ts';
 import type { StaffRole } from '../../platform/auth/roles.ts';
 import { loadReferenceData } from '../reference/service.ts';
 import { generatePopulationIntoDatabase } from '../population/service.ts';
+import { EligibilityService } from '../eligibility/service.ts';
 
 export const DEMO_PASSWORD = 'vaxhub-demo-2021';
 export const DEMO_PEOPLE = 50_000;
 export const DEMO_SEED = 2021;
+/** Lombardy: the demo's people, hubs and calendar are those of ATS Val Padana. */
+export const DEMO_REGION = '03';
 
 export interface DemoAccount {
   username: string;
@@ -39,6 +42,11 @@ export async function seedDemo(
   log(`${steps.at(-1)} (${Date.now() - started} ms)`);
 
   const db = database.db;
+  const plans = await new EligibilityService(db, clock, DEMO_REGION).loadShippedPlanVersions();
+  const newPlans = plans.filter((plan) => plan.loaded).length;
+  steps.push(newPlans > 0 ? `${newPlans} plan versions loaded` : 'plan versions already loaded');
+  log(steps.at(-1) ?? '');
+
   const people = await db
     .selectFrom('persons')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -48,7 +56,7 @@ export async function seedDemo(
     await generatePopulationIntoDatabase(database, {
       people: DEMO_PEOPLE,
       seed: DEMO_SEED,
-      regionCode: '03',
+      regionCode: DEMO_REGION,
     });
     steps.push(`${DEMO_PEOPLE.toLocaleString('en-US')} synthetic people generated`);
     log(`${steps.at(-1)} (${Date.now() - t} ms)`);

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildTaxCode, taxCodeCheckCharacter } from '../registry/tax-code.ts';
-import { ageOn } from './calendar.ts';
+import { ageOn } from '../../platform/calendar.ts';
 import { personToCsvLine } from './csv.ts';
 import {
   AGE_BANDS,

@@ -20,7 +20,7 @@ import {
   type Sex,
 } from '../registry/tax-code.ts';
 import { AliasTable, Random } from './random.ts';
-import { civilFromDay, dayFromCivil, dayFromIsoDate, isoDateFromDay } from './calendar.ts';
+import { civilFromDay, dayFromCivil, dayFromIsoDate, isoDateFromDay } from '../../platform/calendar.ts';
 import type { BelfiorePlace, PopulationMunicipality, PopulationReference } from './reference.ts';
 
 export interface PopulationOptions {

@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { schemaProblems } from '../../platform/schema-problems.ts';
 
 /**
  * The product catalogue of the plan (`plan/products.json`). Every COVID rule that depends on a
@@ -104,7 +105,7 @@ export class ProductsFileError extends Error {
  */
 export function parseProductsFile(value: unknown, file = 'plan/products.json'): ProductsFile {
   if (!validator.Check(value)) {
-    throw new ProductsFileError(file, schemaProblems(value));
+    throw new ProductsFileError(file, schemaProblems(validator, value, describeProductPointer(value)));
   }
   const problems: string[] = [];
   const seen = new Set<string>();
@@ -137,27 +138,16 @@ export function parseProductsFile(value: unknown, file = 'plan/products.json'): 
   return value;
 }
 
-function schemaProblems(value: unknown): string[] {
+function describeProductPointer(value: unknown): (pointer: string) => string {
   const products = isRecord(value) && Array.isArray(value.products) ? (value.products as unknown[]) : [];
-  const describe = (path: string): string => {
-    const match = /^\/products\/(\d+)(\/.*)?$/.exec(path);
-    if (!match) return path === '' ? '(file)' : path.slice(1);
+  return (pointer) => {
+    const match = /^\/products\/(\d+)(\/.*)?$/.exec(pointer);
+    if (!match) return pointer === '' ? '(file)' : pointer.slice(1);
     const index = Number(match[1]);
     const entry = products[index];
     const code = isRecord(entry) && typeof entry.code === 'string' ? ` "${entry.code}"` : '';
     return `products[${index}]${code}${match[2] ? ` ${match[2].slice(1)}` : ''}`;
   };
-  const lines = new Set<string>();
-  for (const error of validator.Errors(value)) {
-    // A wrong value in a nullable field reports once per union branch; the branch errors are enough.
-    if (error.keyword === 'anyOf' || error.keyword === 'boolean') continue;
-    const extra =
-      error.keyword === 'additionalProperties' && Array.isArray(error.params.additionalProperties)
-        ? `: ${(error.params.additionalProperties as unknown[]).join(', ')}`
-        : '';
-    lines.add(`${describe(error.instancePath)}: ${error.message}${extra}`);
-  }
-  return [...lines];
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -243,6 +243,10 @@ export async function capBelongsTo(db: Kysely<DB>, istat: string, cap: string): 
 }
 
 function selectBelfiore(db: Kysely<DB>, code: string) {
+  return selectAllBelfiore(db).where('code', '=', code);
+}
+
+function selectAllBelfiore(db: Kysely<DB>) {
   return db
     .selectFrom('belfiore_codes')
     .select([
@@ -252,8 +256,12 @@ function selectBelfiore(db: Kysely<DB>, code: string) {
       'valid_from as validFrom',
       'valid_to as validTo',
       'is_foreign as foreign',
-    ])
-    .where('code', '=', code);
+    ]);
+}
+
+/** Every Belfiore entry (about 10,000): bulk checks of tax codes look places up in memory. */
+export async function selectAllBelfioreEntries(db: Kysely<DB>): Promise<BelfioreCode[]> {
+  return await selectAllBelfiore(db).execute();
 }
 
 export async function selectBelfioreEntries(db: Kysely<DB>, code: string): Promise<BelfioreCode[]> {

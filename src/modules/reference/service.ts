@@ -10,6 +10,7 @@ import {
   loadedContentHash,
   lockReferenceLoad,
   recordLoadedContent,
+  selectAllBelfioreEntries,
   selectBelfioreEntries,
   selectBelfioreValidOn,
   selectHealthAuthorities,
@@ -268,6 +269,10 @@ export async function isCapOfMunicipality(db: Kysely<DB>, istat: string, cap: st
 }
 
 /** Every entry ever recorded under a Belfiore code (none: the code never existed). */
+export async function allBelfioreEntries(db: Kysely<DB>): Promise<BelfioreCode[]> {
+  return await selectAllBelfioreEntries(db);
+}
+
 export async function belfioreEntries(db: Kysely<DB>, code: string): Promise<BelfioreCode[]> {
   return await selectBelfioreEntries(db, code);
 }
