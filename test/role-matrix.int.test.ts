@@ -6,6 +6,8 @@ import { generatePopulationIntoDatabase } from '../src/modules/population/servic
 import { ALL_ROLES, isAllowed, type Role } from '../src/platform/auth/roles.ts';
 import type { RouteEntry } from '../src/platform/http/types.ts';
 import type { App } from '../src/platform/http/types.ts';
+import { EligibilityService } from '../src/modules/eligibility/service.ts';
+import { fixedClock } from '../src/platform/clock.ts';
 
 type Principal = Role | 'anonymous';
 const PRINCIPALS: Principal[] = ['anonymous', ...ALL_ROLES];
@@ -25,6 +27,7 @@ describeEachDatabase('SEC-1 every route as every role', (database) => {
     await generatePopulationIntoDatabase(database(), { people: 5, seed: 3 });
     const usernames = await ensureStaffOfEveryRole(database());
     ({ app, routes } = await buildTestApp(database()));
+    await new EligibilityService(database().db, fixedClock('2021-04-02T08:00:00Z'), '03').loadShippedPlanVersions();
     for (const [role, username] of Object.entries(usernames)) {
       const response = await app.inject({
         method: 'POST',

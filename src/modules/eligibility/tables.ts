@@ -110,6 +110,7 @@ export interface ListUploadsTable {
   format: 'csv' | 'xlsx';
   status: 'running' | 'completed' | 'failed';
   rows_total: number | null;
+  batch_size: number;
   rows_read: Generated<number>;
   rows_loaded: Generated<number>;
   rows_updated: Generated<number>;
@@ -124,6 +125,12 @@ export interface ListUploadsTable {
   created_by_kind: ActorKind;
   created_by_id: string | null;
   channel: string;
+}
+
+export interface ListUploadBatchesTable {
+  upload_id: number;
+  first_row: number;
+  row_count: number;
 }
 
 export interface ListRejectionsTable {
@@ -141,5 +148,6 @@ export interface EligibilityTables {
   regional_admissions: RegionalAdmissionsTable;
   list_types: ListTypesTable;
   list_uploads: ListUploadsTable;
+  list_upload_batches: ListUploadBatchesTable;
   list_rejections: ListRejectionsTable;
 }
