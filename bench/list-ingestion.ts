@@ -127,6 +127,6 @@ try {
   );
   console.log(`PERF-4 bar (≤ 15 s for 577,000 rows): ${seconds <= 15 && upload.rows_read >= 577_000 ? 'met' : 'NOT met'}`);
 } finally {
-  await cluster.stop();
+  cluster.stop();
   await rm(directory, { recursive: true, force: true });
 }

@@ -1393,3 +1393,61 @@ describe('listClosed', () => {
     expect(listClosed(closedFrom, today)).toBe(closed);
   });
 });
+
+describe('explainEligibility: corrections found in review', () => {
+  it('ELIG-5 waiting, the answer is the offer the person can book soonest, not the highest category', () => {
+    // Born 1950, self-declared diabetic on 11 April at 12:00 (bookable 24 h later); 70-74 opens 12 April.
+    const answer = explainAt(
+      person('1950-06-01', {
+        entitlements: [
+          vulnerable('diabetes_type_1', {
+            evidenceStatus: 'self_declared',
+            validFrom: '2021-04-12T10:00:00Z',
+          }),
+        ],
+      }),
+      EMILIA_ROMAGNA,
+      '2021-04-11T12:00:00Z',
+    );
+    expect(answer).toMatchObject({ bookable: false, nextStep: 'WAIT_UNTIL' });
+    expect(answer.match?.offer.id).toBe('er-70-74');
+    expect(answer.match?.bookableFrom.toISOString()).toBe('2021-04-11T22:00:00.000Z');
+  });
+
+  it('ELIG-8 a cohabitant books with the products of their own age, not the fragile person’s limits', () => {
+    const fragile = { birthDate: '1980-01-01', entitlements: [vulnerable('transplant_solid_organ')] };
+    const cohabitant = person('1949-06-01', { linksToFragilePeople: [linkTo('cohabitant', fragile)] });
+    const answer = explainAt(cohabitant, EMILIA_ROMAGNA, '2021-04-12T10:00:00Z', 'web');
+    expect(answer.bookable).toBe(true);
+    expect(answer.match?.products).toContain('VAXZEVRIA');
+  });
+
+  it.each([
+    ['web', 'BOOK'],
+    ['pharmacy', 'USE_ANOTHER_CHANNEL'],
+  ] as const)('ELIG-5 a 75-79 in Lombardy asking through %s: %s', (channel, nextStep) => {
+    const answer = explainAt(person('1943-05-05'), LOMBARDY, '2021-04-05T10:00:00Z', channel);
+    expect(answer.nextStep).toBe(nextStep);
+  });
+
+  it('ELIG-5 a person already recognised as fragile is told to wait for the calendar, not to pre-register', () => {
+    const answer = explainAt(
+      person('1975-01-01', { entitlements: [disabled()] }),
+      EMILIA_ROMAGNA,
+      '2021-04-05T10:00:00Z',
+    );
+    expect(answer.nextStep).toBe('WAIT_FOR_CALENDAR');
+  });
+
+  it('ELIG-4 a rejected self-declaration does not hide a verified entitlement', () => {
+    const answer = explainAt(
+      person('1975-01-01', {
+        entitlements: [vulnerable('diabetes_type_1'), disabled({ evidenceStatus: 'rejected' })],
+      }),
+      LOMBARDY,
+      '2021-04-05T10:00:00Z',
+    );
+    // On 5 April Lombardy's calendar has no fragility offer yet (it came on 9 April).
+    expect(answer.nextStep).toBe('WAIT_FOR_CALENDAR');
+  });
+});

@@ -114,7 +114,9 @@ export function allowedRelations(
     if (!allowed.has(relation)) allowed.set(relation, entitlement);
   };
   const minimumAge = national.minimumVaccinationAge ?? 0;
-  for (const entitlement of fragile.entitlements.filter(counts)) {
+  // The plan says which categories may bring linked people at all (ELIG-8, ELIG-16).
+  const linking = new Set(national.categories.filter((c) => c.linksAllowed).map((c) => c.code));
+  for (const entitlement of fragile.entitlements.filter((e) => counts(e) && linking.has(e.category))) {
     if (entitlement.category === 'severe_disability') {
       grant('cohabitant', entitlement);
       grant('caregiver', entitlement);
@@ -248,6 +250,7 @@ export type NextStep =
   | 'APPLY_AS_NON_RESIDENT'
   | 'TOO_YOUNG'
   | 'EVIDENCE_REJECTED'
+  | 'USE_ANOTHER_CHANNEL'
   | 'PRE_REGISTER_OR_ASK_GP'
   | 'WAIT_FOR_CALENDAR';
 
@@ -312,29 +315,39 @@ export function explainEligibility(
   if (plan.national.minimumVaccinationAge !== null && age < plan.national.minimumVaccinationAge) {
     return refuse('TOO_YOUNG');
   }
-  const categories = found.map((q) => q.category.code);
+  // Product limits follow the person's own categories: a cohabitant of a transplant patient is
+  // not extremely vulnerable, and may get any product of their age.
+  const categories = found.filter((q) => q.basis.kind !== 'link').map((q) => q.category.code);
   const matches: OfferMatch[] = [];
+  let onOtherChannels = false;
   for (const offer of plan.calendar?.offers ?? []) {
-    if (channel !== undefined && !offer.channels.includes(channel)) continue;
     const qualification = qualificationForOffer(offer, person, found, today);
     if (qualification === undefined) continue;
     const products = allowedProducts(offer, plan.national, catalogue, age, categories);
     if (products.length === 0) continue;
+    if (channel !== undefined && !offer.channels.includes(channel)) {
+      onOtherChannels = true;
+      continue;
+    }
     const opens = romeMidnight(offer.bookingOpensOn);
     const bookableFrom = new Date(Math.max(opens.getTime(), qualification.from.getTime()));
     matches.push({ offer, qualification, bookableFrom, products });
   }
-  // Open offers first, then by priority of the category, then by opening time.
-  matches.sort(
-    (a, b) =>
-      Number(a.bookableFrom > now) - Number(b.bookableFrom > now) ||
-      a.qualification.category.priority - b.qualification.category.priority ||
-      a.bookableFrom.getTime() - b.bookableFrom.getTime(),
-  );
+  // Open offers first, by priority of the category; then the offer the person can book soonest.
+  matches.sort((a, b) => {
+    const aOpen = a.bookableFrom <= now;
+    const bOpen = b.bookableFrom <= now;
+    if (aOpen !== bOpen) return aOpen ? -1 : 1;
+    if (aOpen) return a.qualification.category.priority - b.qualification.category.priority;
+    return a.bookableFrom.getTime() - b.bookableFrom.getTime();
+  });
   const best = matches[0];
   if (best !== undefined && best.bookableFrom <= now)
     return { ...base, bookable: true, nextStep: 'BOOK', match: best };
   if (best !== undefined) return refuse('WAIT_UNTIL', best);
+  if (onOtherChannels) return refuse('USE_ANOTHER_CHANNEL');
+  const recognised = found.some((q) => q.basis.kind !== 'age');
+  if (recognised) return refuse('WAIT_FOR_CALENDAR');
   if (person.entitlements.some((entitlement) => entitlement.evidenceStatus === 'rejected')) {
     return refuse('EVIDENCE_REJECTED');
   }

@@ -32,6 +32,10 @@ const NEXT_STEPS: Record<NextStep, Localized> = {
     it: 'La sua autodichiarazione non è stata confermata al centro vaccinale. Chieda al suo medico di famiglia di segnalarla all’azienda sanitaria, o chiami il contact center.',
     en: 'Your self-declaration was not confirmed at the vaccination center. Ask your GP to report you to the health authority, or call the contact center.',
   },
+  USE_ANOTHER_CHANNEL: {
+    it: 'Da questo canale non si può ancora prenotare per la sua categoria: lo può fare sul portale web, al numero verde o agli sportelli indicati dalla regione.',
+    en: 'Your category cannot book through this channel yet: book on the web portal, through the toll-free number or at the desks the region lists.',
+  },
   PRE_REGISTER_OR_ASK_GP: {
     it: 'Non risulta ancora in una categoria che può prenotare. Se ha una delle patologie della Tabella 1 o una disabilità grave (L.104 art. 3 c. 3), faccia la preadesione con autodichiarazione: potrà prenotare dal giorno dopo. In alternativa chieda al suo medico di famiglia di segnalarla.',
     en: 'You are not yet in a category that can book. If you have one of the Table 1 conditions or a severe disability (L.104 art. 3 c. 3), pre-register with a self-declaration: you can book from the next day. Or ask your GP to report you.',

@@ -514,6 +514,10 @@ describe('interpretLinkRow', () => {
     ['genitore tutore affidatario', 'parent_guardian_foster'],
     ['genitore_tutore_affidatario', 'parent_guardian_foster'],
     ['parent_guardian_foster', 'parent_guardian_foster'],
+    ['conviventi', 'cohabitant'],
+    ['familiare convivente', 'cohabitant'],
+    ['genitori', 'parent_guardian_foster'],
+    ['tutore legale', 'parent_guardian_foster'],
   ])('ELIG-8 ELIG-18 relation %j is %s', (relazione, relation) => {
     expect(interpretLinkRow(linkRow(relazione), CONTEXT, ALIASED)).toEqual({
       rowNumber: 3,
@@ -637,5 +641,18 @@ describe('rejections', () => {
     [{ taxCodeProblem: 'EMPTY', healthCardProblem: 'EMPTY' }, false],
   ])('ELIG-18 isRejection(%j) is %s', (value, expected) => {
     expect(isRejection(value)).toBe(expected);
+  });
+});
+
+describe('spellings found in real lists', () => {
+  it.each([
+    'L. 104/92',
+    'L.104/1992 art. 3 c. 3',
+    'Legge 104',
+    'L104 art3 c3',
+    'disabilità grave',
+    'DISABILITA GRAVE',
+  ])('ELIG-7 "%s" is severe disability', (text) => {
+    expect(rowCondition(text, TABLES)).toEqual({ category: 'severe_disability', conditionCode: null });
   });
 });

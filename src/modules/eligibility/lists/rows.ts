@@ -153,13 +153,22 @@ export interface LinkRowIntent {
   relation: LinkRelation;
 }
 
-const SEVERE_DISABILITY_WORDS = new Set([
-  'L104',
-  'L104_ART3_C3',
-  'L.104',
-  'SEVERE_DISABILITY',
-  'DISABILITA_GRAVE',
-]);
+/** Letters and digits only, upper case, accents dropped: `L. 104/92`, `Legge 104` and `disabilità grave` compare. */
+const squeeze = (text: string): string =>
+  text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, '');
+
+const isSevereDisability = (text: string): boolean => {
+  const word = squeeze(text);
+  return (
+    /^(L|LEGGE)104(92|1992)?(ART3(C|COMMA)3)?$/.test(word) ||
+    word === 'DISABILITAGRAVE' ||
+    word === 'SEVEREDISABILITY'
+  );
+};
 
 /** ELIG-6, ELIG-7: a Table 1 code, an exemption code mapped to one (data), or L104. */
 export function rowCondition(
@@ -167,8 +176,7 @@ export function rowCondition(
   tables: FragilityTables,
 ): { category: 'extremely_vulnerable' | 'severe_disability'; conditionCode: string | null } | undefined {
   const trimmed = text.trim();
-  if (SEVERE_DISABILITY_WORDS.has(trimmed.toUpperCase()))
-    return { category: 'severe_disability', conditionCode: null };
+  if (isSevereDisability(trimmed)) return { category: 'severe_disability', conditionCode: null };
   const byCode = findCondition(tables, trimmed.toLowerCase());
   if (byCode !== undefined) return { category: 'extremely_vulnerable', conditionCode: byCode.code };
   // An exemption code covering several conditions is recorded as the first the tables list for it.
@@ -178,16 +186,44 @@ export function rowCondition(
     : { category: 'extremely_vulnerable', conditionCode: byExemption.code };
 }
 
-const RELATIONS: Record<string, LinkRelation> = {
-  convivente: 'cohabitant',
-  cohabitant: 'cohabitant',
-  caregiver: 'caregiver',
-  genitore: 'parent_guardian_foster',
-  tutore: 'parent_guardian_foster',
-  affidatario: 'parent_guardian_foster',
-  genitore_tutore_affidatario: 'parent_guardian_foster',
-  parent_guardian_foster: 'parent_guardian_foster',
+const RELATION_WORDS: Record<string, LinkRelation | 'neutral'> = {
+  CONVIVENTE: 'cohabitant',
+  CONVIVENTI: 'cohabitant',
+  COHABITANT: 'cohabitant',
+  CAREGIVER: 'caregiver',
+  GENITORE: 'parent_guardian_foster',
+  GENITORI: 'parent_guardian_foster',
+  TUTORE: 'parent_guardian_foster',
+  TUTORI: 'parent_guardian_foster',
+  AFFIDATARIO: 'parent_guardian_foster',
+  AFFIDATARIA: 'parent_guardian_foster',
+  AFFIDATARI: 'parent_guardian_foster',
+  PARENT: 'parent_guardian_foster',
+  GUARDIAN: 'parent_guardian_foster',
+  FOSTER: 'parent_guardian_foster',
+  FAMILIARE: 'neutral',
+  FAMILIARI: 'neutral',
+  LEGALE: 'neutral',
 };
+
+/**
+ * ELIG-8 relations as lists write them ("conviventi", "familiare convivente", "genitore/tutore/
+ * affidatario", "tutore legale"): every word must be known and all name the same relation, so that
+ * "genitore/coniuge" is rejected rather than guessed.
+ */
+function relationOf(text: string): LinkRelation | undefined {
+  const words = text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase()
+    .split(/[^A-Z]+/)
+    .filter((word) => word !== '');
+  const relations = new Set(words.map((word) => RELATION_WORDS[word]));
+  relations.delete('neutral');
+  if (relations.size !== 1) return undefined;
+  const [relation] = relations;
+  return relation === undefined || relation === 'neutral' ? undefined : relation;
+}
 
 /** The file's own name of each canonical column, worked out once from the header. */
 export type ColumnNames = Readonly<Record<string, string>>;
@@ -241,13 +277,7 @@ export function interpretLinkRow(
   );
   if ('taxCodeProblem' in fragile) return rejection(record.rowNumber, 'ROW_FRAGILE_NOT_FOUND');
   const relationText = field('relazione') ?? '';
-  const relation =
-    RELATIONS[
-      relationText
-        .trim()
-        .toLowerCase()
-        .replace(/[\s/-]+/g, '_')
-    ];
+  const relation = relationOf(relationText);
   if (relation === undefined)
     return rejection(record.rowNumber, 'ROW_RELATION_UNKNOWN', { relation: relationText });
   return { rowNumber: record.rowNumber, identity, fragile, relation };
