@@ -29,7 +29,10 @@ import { systemContext } from '../src/platform/audit/audit.ts';
 import { createProgress } from '../src/cli/progress.ts';
 import { EligibilityService } from '../src/modules/eligibility/service.ts';
 import { ListService } from '../src/modules/eligibility/lists/service.ts';
-import { FRAGILE_LIST_HEADER, writeSyntheticFragileList } from '../src/modules/eligibility/lists/synthetic.ts';
+import {
+  FRAGILE_LIST_HEADER,
+  writeSyntheticFragileList,
+} from '../src/modules/eligibility/lists/synthetic.ts';
 import { findPostgresBinDir, startPostgresCluster } from '../test/postgres-cluster.ts';
 
 const { values } = parseArgs({
@@ -44,21 +47,27 @@ const PEOPLE = Number(values.people.replaceAll('_', ''));
 const FORMAT = values.format === 'xlsx' ? 'xlsx' : 'csv';
 
 const binDir = findPostgresBinDir();
-if (!binDir) throw new Error('PostgreSQL binaries not found (initdb/pg_ctl on the PATH or in pg_config --bindir)');
+if (!binDir)
+  throw new Error('PostgreSQL binaries not found (initdb/pg_ctl on the PATH or in pg_config --bindir)');
 const cluster = await startPostgresCluster(binDir);
 const directory = await mkdtemp(path.join(tmpdir(), 'vaxhub-perf4-'));
 try {
   const admin = new pg.Client({ connectionString: cluster.url('postgres') });
   await admin.connect();
   await admin.query('CREATE DATABASE vaxhub_bench');
-  const serverVersion = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version;
+  const serverVersion = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]
+    ?.server_version;
   await admin.end();
   const url = cluster.url('vaxhub_bench');
   const database = await openDatabase({ databaseUrl: url, dataDir: '' });
   await migrateToLatest(database.db);
   await loadReferenceData(database);
   const people = createProgress('loading people', PEOPLE);
-  await generatePopulationIntoDatabase(database, { people: PEOPLE, seed: 4, onProgress: (n) => people.update(n) });
+  await generatePopulationIntoDatabase(database, {
+    people: PEOPLE,
+    seed: 4,
+    onProgress: (n) => people.update(n),
+  });
   people.finish();
   const file = path.join(directory, `fragili.${FORMAT}`);
   const written = await writeSyntheticFragileList(database.db, file, FORMAT, { rows: ROWS, badEvery: 1000 });
@@ -111,7 +120,9 @@ try {
   console.log('| what | rows | seconds | rows/s | ÷ reference |');
   console.log('| --- | ---: | ---: | ---: | ---: |');
   if (reference !== undefined) {
-    console.log(`| reference: COPY of the file | ${written} | ${reference.toFixed(2)} | ${Math.round(written / reference)} | 1.00 |`);
+    console.log(
+      `| reference: COPY of the file | ${written} | ${reference.toFixed(2)} | ${Math.round(written / reference)} | 1.00 |`,
+    );
   }
   console.log(
     `| lists import (validate + load) | ${upload.rows_read} | ${seconds.toFixed(2)} | ${Math.round(upload.rows_read / seconds)} | ${
@@ -125,7 +136,9 @@ try {
   console.log(
     `memory: RSS before import ${(rssBefore / 2 ** 20).toFixed(0)} MB, peak during import ${(peakRss / 2 ** 20).toFixed(0)} MB`,
   );
-  console.log(`PERF-4 bar (≤ 15 s for 577,000 rows): ${seconds <= 15 && upload.rows_read >= 577_000 ? 'met' : 'NOT met'}`);
+  console.log(
+    `PERF-4 bar (≤ 15 s for 577,000 rows): ${seconds <= 15 && upload.rows_read >= 577_000 ? 'met' : 'NOT met'}`,
+  );
 } finally {
   cluster.stop();
   await rm(directory, { recursive: true, force: true });

@@ -27,7 +27,11 @@ describeEachDatabase('SEC-1 every route as every role', (database) => {
     await generatePopulationIntoDatabase(database(), { people: 5, seed: 3 });
     const usernames = await ensureStaffOfEveryRole(database());
     ({ app, routes } = await buildTestApp(database()));
-    await new EligibilityService(database().db, fixedClock('2021-04-02T08:00:00Z'), '03').loadShippedPlanVersions();
+    await new EligibilityService(
+      database().db,
+      fixedClock('2021-04-02T08:00:00Z'),
+      '03',
+    ).loadShippedPlanVersions();
     for (const [role, username] of Object.entries(usernames)) {
       const response = await app.inject({
         method: 'POST',

@@ -302,12 +302,24 @@ export class ListService {
     const loadBatch = async (records: ListRecord[], firstRow: number) => {
       await (file.listType === 'caregivers'
         ? this.loadLinkBatch(upload, firstRow, records, identity, columns, context)
-        : this.loadEntitlementBatch(upload, firstRow, file.listType, records, tables, identity, columns, context));
+        : this.loadEntitlementBatch(
+            upload,
+            firstRow,
+            file.listType,
+            records,
+            tables,
+            identity,
+            columns,
+            context,
+          ));
       done += records.length;
       options.onProgress?.(done, upload.rows_total ?? undefined);
     };
     try {
-      for await (const records of readListFile(file.path, upload.format, { skipRows: index * batchSize, batchSize })) {
+      for await (const records of readListFile(file.path, upload.format, {
+        skipRows: index * batchSize,
+        batchSize,
+      })) {
         const firstRow = index * batchSize;
         index += 1;
         if (committed.has(firstRow)) continue;
@@ -369,12 +381,14 @@ export class ListService {
           ).rows;
     const byTaxCode = new Map<string, Found>();
     const taxCodes = [...new Set(identities.flatMap((i) => (i.taxCode === null ? [] : [i.taxCode])))];
-    for (const row of await lookup('tax_code', taxCodes)) if (row.tax_code !== null) byTaxCode.set(row.tax_code, row);
+    for (const row of await lookup('tax_code', taxCodes))
+      if (row.tax_code !== null) byTaxCode.set(row.tax_code, row);
     const cardsToCheck = new Set<string>();
     for (const identity of identities) {
       if (identity.healthCardNumber === null) continue;
       const found = identity.taxCode === null ? undefined : byTaxCode.get(identity.taxCode);
-      if (found?.health_card_number !== identity.healthCardNumber) cardsToCheck.add(identity.healthCardNumber);
+      if (found?.health_card_number !== identity.healthCardNumber)
+        cardsToCheck.add(identity.healthCardNumber);
     }
     const byCard = new Map<string, number>();
     for (const row of await lookup('health_card_number', [...cardsToCheck])) {
@@ -441,7 +455,7 @@ export class ListService {
       const written =
         values.length === 0
           ? { inserted: 0, touched: 0 }
-          : (
+          : ((
               await sql<{ inserted: number; touched: number }>`
               WITH written AS (
               INSERT INTO entitlements (person_id, category, condition_code, source, evidence_status, valid_from,
@@ -457,8 +471,10 @@ export class ListService {
                 WHERE (entitlements.evidence_status, entitlements.source_reference)
                   IS DISTINCT FROM ('verified', EXCLUDED.source_reference)
               RETURNING (xmax = 0) AS inserted)
-              SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, count(*)::int AS touched FROM written`.execute(trx)
-            ).rows[0] ?? { inserted: 0, touched: 0 };
+              SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, count(*)::int AS touched FROM written`.execute(
+                trx,
+              )
+            ).rows[0] ?? { inserted: 0, touched: 0 });
       const loaded = written.inserted;
       const updated = written.touched - loaded;
       return this.recordBatch(
@@ -532,7 +548,15 @@ export class ListService {
     return this.db
       .transaction()
       .execute((trx) =>
-        this.recordBatch(trx, upload, firstRow, records, rejected, { loaded, updated: 0, unchanged }, context),
+        this.recordBatch(
+          trx,
+          upload,
+          firstRow,
+          records,
+          rejected,
+          { loaded, updated: 0, unchanged },
+          context,
+        ),
       );
   }
 
