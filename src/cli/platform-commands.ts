@@ -11,7 +11,7 @@ import { systemContext } from '../platform/audit/audit.ts';
 import { AuthService } from '../platform/auth/service.ts';
 import { STAFF_ROLES, type StaffRole } from '../platform/auth/roles.ts';
 import { buildServer } from '../server.ts';
-import { seedDemo, DEMO_PASSWORD } from '../modules/demo/seed.ts';
+import { seedDemo, seedDemoFragileList, DEMO_PASSWORD } from '../modules/demo/seed.ts';
 import { UsageError, withDatabase, parsePositiveInteger } from './context.ts';
 
 async function openConfigured(config: Config): Promise<Database> {
@@ -119,6 +119,10 @@ export function registerPlatformCommands(program: Command): void {
       );
       // Started once the platform is ready, so that seeding the simulator does not slow the start.
       children.push(startNationalSimulator(config));
+      await seedDemoFragileList(database, systemClock, config.DATA_DIR, (line) => console.log(line)).catch(
+        (error: unknown) =>
+          console.error('demo fragile list not loaded:', error instanceof Error ? error.message : error),
+      );
     });
 
   const db = program.command('db').description('Database maintenance');

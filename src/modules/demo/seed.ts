@@ -6,6 +6,11 @@ import type { StaffRole } from '../../platform/auth/roles.ts';
 import { loadReferenceData } from '../reference/service.ts';
 import { generatePopulationIntoDatabase } from '../population/service.ts';
 import { EligibilityService } from '../eligibility/service.ts';
+import { ListService } from '../eligibility/lists/service.ts';
+import { writeSyntheticFragileList } from '../eligibility/lists/synthetic.ts';
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 export const DEMO_PASSWORD = 'vaxhub-demo-2021';
 export const DEMO_PEOPLE = 50_000;
@@ -74,7 +79,11 @@ export async function seedDemo(
     { username: 'pharmacist', role: 'pharmacist', scope: 'pharmacy channel' },
     { username: 'vaccinator', role: 'vaccinator', scope: hub.name },
     { username: 'pointadmin', role: 'point_admin', scope: hub.name },
-    { username: 'asladmin', role: 'asl_admin', scope: hub.health_authority_code },
+    {
+      username: 'asladmin',
+      role: 'asl_admin',
+      scope: hub.health_authority_code,
+    },
     { username: 'regionadmin', role: 'region_admin', scope: 'region' },
     { username: 'auditor', role: 'auditor', scope: 'read-only' },
   ];
@@ -119,4 +128,45 @@ export async function seedDemo(
         }
       : {}),
   };
+}
+
+/**
+ * The demo health authority's fragile list (ELIG-18), loaded through the same path as any upload: the people the
+ * synthetic population made fragile, each with their Table 1 condition or L.104. Run once the
+ * platform is ready, so that it does not slow the start; skipped when a list was already loaded.
+ */
+export async function seedDemoFragileList(
+  database: Database,
+  clock: Clock,
+  dataDir: string,
+  log: (line: string) => void,
+): Promise<void> {
+  const db = database.db;
+  const loaded = await db.selectFrom('list_uploads').select('id').limit(1).executeTakeFirst();
+  if (loaded !== undefined) return;
+  const started = Date.now();
+  const directory = path.resolve(dataDir.startsWith('memory://') ? tmpdir() : dataDir, 'demo-lists');
+  await mkdir(directory, { recursive: true });
+  // Sent by the health authority of the demo hub, which the demo asl_admin administers.
+  const authority = await db
+    .selectFrom('vaccination_points')
+    .select('health_authority_code')
+    .orderBy('code')
+    .executeTakeFirstOrThrow();
+  const file = path.join(directory, `fragili-${authority.health_authority_code.toLowerCase()}.csv`);
+  await writeSyntheticFragileList(db, file, 'csv', { rows: DEMO_PEOPLE, onlyFragile: true });
+  const eligibility = new EligibilityService(db, clock, DEMO_REGION);
+  const upload = await new ListService(database, clock, eligibility).importFile(
+    {
+      path: file,
+      fileName: path.basename(file),
+      listType: 'fragile',
+      sourceAuthority: authority.health_authority_code,
+    },
+    systemContext('demo-seed', clock.now()),
+  );
+  log(
+    `demo fragile list of ${authority.health_authority_code} loaded: ${upload.rows_loaded.toLocaleString('en-US')} entitlements, ` +
+      `${upload.rows_rejected} rejected (${Date.now() - started} ms)`,
+  );
 }

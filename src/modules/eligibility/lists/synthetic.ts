@@ -20,6 +20,8 @@ export interface SyntheticListOptions {
   badEvery?: number;
   /** Conditions given to people of the population who have none (a list larger than the fragile population). */
   fillConditions?: readonly string[];
+  /** Only the people the population made fragile, as a health authority's real list would hold. */
+  onlyFragile?: boolean;
 }
 
 const PAGE = 20_000;
@@ -58,7 +60,9 @@ export async function writeSyntheticFragileList(
         severe_disability: boolean;
       }>`SELECT id, tax_code, health_card_number, surname, given_name, birth_date::text AS birth_date,
             table1_conditions, severe_disability
-          FROM persons WHERE id > ${afterId} AND tax_code IS NOT NULL ORDER BY id LIMIT ${PAGE}`.execute(db);
+          FROM persons WHERE id > ${afterId} AND tax_code IS NOT NULL
+            AND (${options.onlyFragile !== true} OR cardinality(table1_conditions) > 0 OR severe_disability)
+          ORDER BY id LIMIT ${PAGE}`.execute(db);
       if (page.rows.length === 0) return;
       for (const person of page.rows) {
         afterId = Number(person.id);
