@@ -176,22 +176,23 @@ interface FinalState {
 async function finalState(client: pg.Client): Promise<FinalState> {
   const entitlements = await client.query<{ line: string }>(
     `SELECT concat_ws('|', coalesce(p.tax_code, '∅'), e.category, e.condition_code, e.source, e.evidence_status) AS line
-     FROM entitlements e JOIN persons p ON p.id = e.person_id
-     ORDER BY 1 COLLATE "C"`,
+     FROM entitlements e JOIN persons p ON p.id = e.person_id`,
   );
   const rejections = await client.query<{ line: string }>(
-    `SELECT concat_ws('|', row_number, reason_code) AS line FROM list_rejections
-     ORDER BY row_number, reason_code COLLATE "C"`,
+    `SELECT concat_ws('|', row_number, reason_code) AS line FROM list_rejections`,
   );
   const uploads = await client.query<{ line: string }>(
     `SELECT concat_ws('|', status, rows_read, rows_loaded, rows_updated, rows_unchanged, rows_rejected,
        rejected_by_reason::text) AS line
-     FROM list_uploads ORDER BY 1 COLLATE "C"`,
+     FROM list_uploads`,
   );
+  // Sorted here, by UTF-16 code units: the same order whatever the databases' collations.
+  const sorted = (rows: { line: string }[]) =>
+    rows.map((r) => r.line).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return {
-    entitlements: entitlements.rows.map((r) => r.line),
-    rejections: rejections.rows.map((r) => r.line),
-    uploads: uploads.rows.map((r) => r.line),
+    entitlements: sorted(entitlements.rows),
+    rejections: sorted(rejections.rows),
+    uploads: sorted(uploads.rows),
   };
 }
 
@@ -218,6 +219,8 @@ const sameLines = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((line, i) => line === b[i]);
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+/** Dump lines shown in a markdown cell: their `|` separators would split it. */
+const cell = (lines: readonly string[]) => lines.map((line) => line.replaceAll('|', ' / ')).join('; ');
 
 const binDir = findPostgresBinDir();
 if (!binDir)
@@ -346,7 +349,7 @@ try {
       problems.push(
         `run ${runs} ended by itself (code ${exit.code}, signal ${exit.signal}) before rows_read reached ${fmt(target)}: ` +
           `status ${after?.status}, rows_read ${after?.rows_read ?? 0}/${rowsInFile} — not killed mid-file ` +
-          `(the file is too small for the ${POLL_MS} ms poll; use more --rows)`,
+          `(the file is too small: a run commits 5,000-row batches and is watched every ${POLL_MS} ms; use more --rows)`,
       );
       if (exit.code !== 0) throw failedRun(`run ${runs}`, run, exit);
       finalSummary = parseSummary(run);
@@ -406,7 +409,7 @@ try {
     `| rejections | ${fmt(stateClean.rejections.length)} | ${fmt(stateInterrupted.rejections.length)} |`,
   );
   console.log(
-    `| upload (status, read, loaded, updated, unchanged, rejected, by reason) | ${stateClean.uploads.join('; ')} | ${stateInterrupted.uploads.join('; ')} |`,
+    `| upload (status, read, loaded, updated, unchanged, rejected, by reason) | ${cell(stateClean.uploads)} | ${cell(stateInterrupted.uploads)} |`,
   );
   console.log(
     `| final state equal | ${allEqual ? 'yes' : 'NO'} | entitlements ${equal.entitlements ? 'yes' : 'NO'}, ` +

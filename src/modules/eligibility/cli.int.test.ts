@@ -86,7 +86,10 @@ describe('vaxhub plan and lists commands', () => {
       rowsLoaded: 110,
       rowsRejected: 10,
     });
-    const lines = (await readFile(report, 'utf8')).trim().split('\n');
+    const lines = (await readFile(report, 'utf8'))
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0]).toBe('riga;codice;messaggio');
     expect(lines).toHaveLength(11);
     const again = vaxhub(['lists', 'import', list, '--type', 'fragile', '--source', 'ATS-VALPADANA']);

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { withDatabase, UsageError } from '../../cli/context.ts';
@@ -95,16 +95,7 @@ export function registerEligibilityCommands(program: Command): void {
           progress?.finish();
           const summary = summaryOf(upload);
           if (options.report !== undefined) {
-            const rows = await lists.rejections(upload.id);
-            const { writeFile } = await import('node:fs/promises');
-            const quote = (text: string) => `"${text.replaceAll('"', '""')}"`;
-            await writeFile(
-              options.report,
-              [
-                'riga;codice;messaggio',
-                ...rows.map((r) => `${r.row_number};${r.reason_code};${quote(r.message)}`),
-              ].join('\n') + '\n',
-            );
+            await writeFile(options.report, await lists.rejectionReport(upload.id));
           }
           if (options.json) {
             console.log(JSON.stringify(summary, null, 2));

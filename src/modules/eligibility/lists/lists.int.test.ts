@@ -1,7 +1,7 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { describeEachDatabase, openMigratedTestDatabase } from '../../../../test/databases.ts';
 import { buildTestApp, ensureStaffOfEveryRole, TEST_PASSWORD } from '../../../../test/app.ts';
@@ -83,6 +83,10 @@ describeEachDatabase('List ingestion', (database) => {
       },
       payload: await readFile(file),
     });
+
+  afterAll(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
 
   beforeAll(async () => {
     await seed(database());
@@ -284,6 +288,7 @@ describe('REL-6 an interrupted upload, run again, ends as one clean run', () => 
       databases.push(interrupted, clean);
       await Promise.all([seed(interrupted), seed(clean)]);
       const directory = await mkdtemp(path.join(tmpdir(), 'vaxhub-rel6-'));
+      onTestFinished(() => rm(directory, { recursive: true, force: true }));
       const file = path.join(directory, 'fragili.csv');
       await writeSyntheticFragileList(clean.db, file, 'csv', { rows: 500, badEvery: 7 });
       const listFile = {

@@ -101,8 +101,17 @@ export function registerListUploadRoutes(
   { lists, clock, config }: { lists: ListService; clock: Clock; config: Config },
 ): void {
   const directory = path.resolve(config.DATA_DIR, 'list-uploads');
-  app.addContentTypeParser(LIST_MEDIA_TYPES, (_request, payload, done) => done(null, payload));
+  // Only this route takes a file as its body: the parser is scoped to it, every other route keeps
+  // refusing text/csv with MEDIA_TYPE_UNSUPPORTED.
+  void app.register((scope, _options, done) => {
+    scope.addContentTypeParser(LIST_MEDIA_TYPES, (_request, payload, parsed) => parsed(null, payload));
+    registerUpload(scope, lists, clock, directory);
+    done();
+  });
+  registerReports(app, lists);
+}
 
+function registerUpload(app: App, lists: ListService, clock: Clock, directory: string): void {
   app.post(
     '/lists/uploads',
     {
@@ -133,7 +142,9 @@ export function registerListUploadRoutes(
       return reply.code(upload.status === 'completed' ? 200 : 202).send(summaryOf(upload));
     },
   );
+}
 
+function registerReports(app: App, lists: ListService): void {
   app.get(
     '/lists/uploads/:uploadId',
     {
@@ -171,16 +182,10 @@ export function registerListUploadRoutes(
     async (request, reply) => {
       const upload = await lists.getUpload(request.params.uploadId);
       requireAuthorityScope(request, upload.source_authority);
-      const rows = await lists.rejections(request.params.uploadId);
-      const quote = (text: string) => `"${text.replaceAll('"', '""')}"`;
-      const csv = [
-        'riga;codice;messaggio',
-        ...rows.map((r) => `${r.row_number};${r.reason_code};${quote(r.message)}`),
-      ];
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="scarti-${upload.id}.csv"`)
-        .send(`\uFEFF${csv.join('\r\n')}\r\n`);
+        .send(await lists.rejectionReport(upload.id));
     },
   );
 }

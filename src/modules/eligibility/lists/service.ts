@@ -12,6 +12,7 @@ import { allBelfioreEntries } from '../../reference/service.ts';
 import type { EligibilityService } from '../service.ts';
 import { listClosed } from '../rules.ts';
 import type { ListType, ListUploadsTable } from '../tables.ts';
+import { csvListField } from './writer.ts';
 import {
   countDataRows,
   ListFileError,
@@ -139,6 +140,19 @@ export class ListService {
       .where('upload_id', '=', uploadId)
       .orderBy('row_number')
       .execute();
+  }
+
+  /**
+   * The rejection report returned to the sender (ELIG-18): CSV as Italian Excel opens it (BOM, `;`,
+   * CRLF), one line per rejected row with the sender's row number, the reason code and the message.
+   */
+  async rejectionReport(uploadId: number): Promise<string> {
+    const rows = await this.rejections(uploadId);
+    const lines = [
+      'riga;codice;messaggio',
+      ...rows.map((r) => [String(r.row_number), r.reason_code, r.message].map(csvListField).join(';')),
+    ];
+    return `\uFEFF${lines.join('\r\n')}\r\n`;
   }
 
   /**
