@@ -355,6 +355,11 @@ async function* xlsxBatches(
     hyperlinks: 'ignore',
     entries: 'ignore',
   });
+  // ExcelJS reads a sheet's name from the workbook part; when an archive stores that part after the
+  // sheet (ExcelJS's own streaming writer sometimes does, depending on timing) it fails on the missing
+  // model. The name is not needed here: the first sheet is read whatever its name.
+  const reader = workbook as unknown as { model?: { sheets: unknown[] } };
+  reader.model ??= { sheets: [] };
   const sheets = workbook[Symbol.asyncIterator]() as AsyncIterator<WorksheetReader>;
   try {
     const first = await feed.guard(sheets.next());
