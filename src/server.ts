@@ -8,6 +8,7 @@ import { systemRoutes } from './modules/system/routes.ts';
 import { homeRoutes } from './modules/system/home.ts';
 import { registryRoutes } from './modules/registry/routes.ts';
 import { eligibilityRoutes } from './modules/eligibility/routes.ts';
+import { bookingRoutes } from './modules/booking/routes.ts';
 
 /** Every module's routes, in one list: adding a module to the platform is one line here. */
 export const MODULES: ModuleRoutes[] = [
@@ -16,6 +17,7 @@ export const MODULES: ModuleRoutes[] = [
   authRoutes,
   registryRoutes,
   eligibilityRoutes,
+  bookingRoutes,
 ];
 
 export function buildServer(options: { config: Config; database: Database; clock: Clock; logger: Logger }) {

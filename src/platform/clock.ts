@@ -29,3 +29,27 @@ export function romeDate(instant: Date): string {
     day: '2-digit',
   }).format(instant);
 }
+
+const romeWallClock = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Rome',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/**
+ * The instant of a Rome wall-clock time ('YYYY-MM-DD', 'HH:MM'): Italy is UTC+1 in winter and UTC+2 in
+ * summer. A time that does not exist (the hour skipped in late March) is read as winter time.
+ */
+export function romeInstant(date: string, time = '00:00'): Date {
+  const wanted = `${date}, ${time}`;
+  for (const offset of ['+01:00', '+02:00']) {
+    const candidate = new Date(`${date}T${time}:00${offset}`);
+    if (romeWallClock.format(candidate) === wanted) return candidate;
+  }
+  return new Date(`${date}T${time}:00+01:00`);
+}
+

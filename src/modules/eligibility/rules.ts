@@ -1,5 +1,5 @@
 import { ageOn } from '../../platform/calendar.ts';
-import { romeDate } from '../../platform/clock.ts';
+import { romeDate, romeInstant } from '../../platform/clock.ts';
 import type { PersonStatus } from '../registry/tables.ts';
 import type { BookingChannel, PlanCategory, PlanFile, PlanOffer } from './plan-file.ts';
 import type { EntitlementSource, EvidenceStatus, LinkRelation } from './tables.ts';
@@ -274,14 +274,7 @@ export interface Explanation {
 }
 
 /** The instant a calendar date starts in Italy (booking opens at midnight Rome time). */
-export function romeMidnight(date: string): Date {
-  for (const offset of ['+01:00', '+02:00']) {
-    const candidate = new Date(`${date}T00:00:00${offset}`);
-    if (romeDate(candidate) === date && romeDate(new Date(candidate.getTime() - 1)) !== date)
-      return candidate;
-  }
-  return new Date(`${date}T00:00:00+01:00`);
-}
+export const romeMidnight = (date: string): Date => romeInstant(date);
 
 /**
  * ELIG-5: why the person can or cannot book, under which offer and plan versions, and what to do

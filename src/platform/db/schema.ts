@@ -3,6 +3,7 @@ import type { AuthTables } from '../auth/tables.ts';
 import type { ReferenceTables } from '../../modules/reference/tables.ts';
 import type { RegistryTables } from '../../modules/registry/tables.ts';
 import type { EligibilityTables } from '../../modules/eligibility/tables.ts';
+import type { BookingTables } from '../../modules/booking/tables.ts';
 
 /** The whole database as Kysely sees it: each module declares its own tables next to its SQL. */
-export interface DB extends AuditTables, AuthTables, ReferenceTables, RegistryTables, EligibilityTables {}
+export interface DB extends AuditTables, AuthTables, ReferenceTables, RegistryTables, EligibilityTables, BookingTables {}

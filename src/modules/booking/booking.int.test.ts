@@ -1,0 +1,460 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { describeEachDatabase } from '../../../test/databases.ts';
+import { buildTestApp, ensureStaffOfEveryRole, TEST_PASSWORD } from '../../../test/app.ts';
+import { loadReferenceData } from '../reference/service.ts';
+import { generatePopulationIntoDatabase } from '../population/service.ts';
+import { EligibilityService } from '../eligibility/service.ts';
+import { BookingService } from './service.ts';
+import { systemContext } from '../../platform/audit/audit.ts';
+import type { fixedClock } from '../../platform/clock.ts';
+import type { App } from '../../platform/http/types.ts';
+
+interface Person {
+  id: number;
+  tax_code: string;
+  health_card_number: string;
+}
+
+interface Booking {
+  code: string;
+  status: string;
+  startsAt: string;
+  channel: string;
+  product: { code: string };
+  place: { code: string };
+  bring: { code: string }[];
+  planVersions: { national: string; calendar: string | null };
+  offerId: string;
+}
+
+interface Search {
+  hubs: {
+    hub: { code: string };
+    distanceKm: number;
+    slot: { id: number; startsAt: string; free: number } | null;
+  }[];
+  products: string[] | null;
+}
+
+const DAY = '2021-04-14';
+const TIGHT_DAY = '2021-04-15';
+
+describeEachDatabase('Booking', (database) => {
+  let app: App;
+  let clock: ReturnType<typeof fixedClock>;
+  let usernames: Record<string, string>;
+  let elderly: Person[];
+  let cremona: number;
+  let mantova: number;
+
+  const as = async (role: string) => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/auth/staff/session',
+      payload: { username: usernames[role], password: TEST_PASSWORD },
+    });
+    return { authorization: `Bearer ${response.json<{ token: string }>().token}` };
+  };
+
+  const citizen = async (person: Person) => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/auth/citizen/session',
+      payload: { taxCode: person.tax_code, healthCardNumber: person.health_card_number },
+    });
+    return { authorization: `Bearer ${response.json<{ token: string }>().token}` };
+  };
+
+  const search = async (headers: Record<string, string>, query = '') =>
+    app.inject({
+      method: 'GET',
+      url: `/slots?municipalityIstat=019036&cap=26100&date=${DAY}&time=10:00${query}`,
+      headers,
+    });
+
+  const book = async (headers: Record<string, string>, body: object, key?: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/bookings',
+      headers: { ...headers, ...(key ? { 'idempotency-key': key } : {}) },
+      payload: body,
+    });
+
+  const slotAt = async (pointId: number, startsAt: string) =>
+    await database()
+      .db.selectFrom('slots')
+      .select(['id', 'booked', 'capacity'])
+      .where('vaccination_point_id', '=', pointId)
+      .where('starts_at', '=', new Date(startsAt))
+      .executeTakeFirstOrThrow();
+
+  beforeAll(async () => {
+    await loadReferenceData(database());
+    await generatePopulationIntoDatabase(database(), { people: 1500, seed: 41 });
+    usernames = await ensureStaffOfEveryRole(database());
+    const built = await buildTestApp(database(), { now: '2021-04-10T08:00:00Z' });
+    app = built.app;
+    clock = built.clock;
+    await new EligibilityService(database().db, clock, '03').loadShippedPlanVersions();
+    const points = await database().db.selectFrom('vaccination_points').select(['id', 'code']).execute();
+    cremona = points.find((p) => p.code === 'VP-CR-01')?.id ?? 0;
+    mantova = points.find((p) => p.code === 'VP-MN-01')?.id ?? 0;
+    // Mantova belongs to another authority than the test ASL admin's: set up directly.
+    const service = new BookingService(
+      database().db,
+      clock,
+      new EligibilityService(database().db, clock, '03'),
+    );
+    const setup = systemContext('test', clock.now());
+    await service.configureHub(mantova, { stations: 8, accessibility: [], status: 'active' }, setup);
+    await service.setHubDay(
+      mantova,
+      DAY,
+      {
+        opensAt: '08:00',
+        closesAt: '12:00',
+        stations: 8,
+        minutesPerVaccination: 5,
+        slotMinutes: 15,
+        stock: [{ product: 'VAXZEVRIA', doses: 50 }],
+      },
+      setup,
+    );
+    elderly = (
+      await sql<Person>`SELECT id, tax_code, health_card_number FROM persons WHERE health_card_number IS NOT NULL
+        AND birth_date BETWEEN '1942-01-01' AND '1946-12-31' ORDER BY id LIMIT 12`.execute(database().db)
+    ).rows;
+    expect(elderly.length).toBe(12);
+  });
+
+  describe('BOOK-1..3 hubs and capacity', () => {
+    it('BOOK-1 a hub needs at least 5 stations: the API and the database refuse 4', async () => {
+      const refused = await app.inject({
+        method: 'PUT',
+        url: `/hubs/${cremona}`,
+        headers: await as('asl_admin'),
+        payload: { stations: 4, accessibility: [], status: 'active' },
+      });
+      expect(refused.statusCode).toBe(400);
+      await expect(
+        sql`INSERT INTO hubs (vaccination_point_id, stations, status, updated_at) VALUES (${cremona}, 4, 'active', now())`.execute(
+          database().db,
+        ),
+      ).rejects.toThrow(/hubs_at_least_five_stations/);
+    });
+
+    it('BOOK-2 a day of capacity becomes slots: 08:00-12:00, 10 stations, 5 minutes, 15-minute slots = 16 × 30', async () => {
+      const configured = await app.inject({
+        method: 'PUT',
+        url: `/hubs/${cremona}`,
+        headers: await as('asl_admin'),
+        payload: { stations: 10, accessibility: ['step_free', 'parking'], status: 'active' },
+      });
+      expect(configured.statusCode).toBe(200);
+      const day = await app.inject({
+        method: 'PUT',
+        url: `/hubs/${cremona}/days/${DAY}`,
+        headers: await as('asl_admin'),
+        payload: {
+          opensAt: '08:00',
+          closesAt: '12:00',
+          stations: 10,
+          minutesPerVaccination: 5,
+          slotMinutes: 15,
+          stock: [
+            { product: 'VAXZEVRIA', doses: 300 },
+            { product: 'COMIRNATY-30', doses: 300 },
+          ],
+        },
+      });
+      expect(day.json()).toEqual({ pointId: cremona, day: DAY, slots: 16, capacity: 480 });
+      // 10:00 Rome summer time is 08:00 UTC.
+      expect(await slotAt(cremona, `${DAY}T08:00:00Z`)).toMatchObject({ capacity: 30, booked: 0 });
+    });
+
+    it('SEC-2 an ASL admin cannot manage another authority’s hub', async () => {
+      const response = await app.inject({
+        method: 'PUT',
+        url: `/hubs/${mantova}`,
+        headers: await as('asl_admin'),
+        payload: { stations: 10, accessibility: [], status: 'active' },
+      });
+      expect(response.json()).toMatchObject({ code: 'HUB_OUT_OF_SCOPE' });
+    });
+
+    it('BOOK-1 a day cannot have more stations than the hub', async () => {
+      const response = await app.inject({
+        method: 'PUT',
+        url: `/hubs/${cremona}/days/${DAY}`,
+        headers: await as('asl_admin'),
+        payload: {
+          opensAt: '08:00',
+          closesAt: '12:00',
+          stations: 11,
+          minutesPerVaccination: 5,
+          slotMinutes: 15,
+          stock: [],
+        },
+      });
+      expect(response.json()).toMatchObject({ code: 'HUB_DAY_TOO_MANY_STATIONS' });
+    });
+  });
+
+  describe('BOOK-6, BOOK-7 nearest hub', () => {
+    it('BOOK-6 a CAP of another municipality is refused', async () => {
+      const response = await app.inject({
+        method: 'GET',
+        url: `/slots?municipalityIstat=019036&cap=46100&date=${DAY}&time=10:00`,
+        headers: await citizen(elderly[0] as Person),
+      });
+      expect(response.json()).toMatchObject({ code: 'CAP_NOT_OF_MUNICIPALITY' });
+    });
+
+    it('BOOK-7 from Cremona the Cremona hub comes first with the wanted time, Mantova after with its distance', async () => {
+      const response = await search(await citizen(elderly[0] as Person));
+      expect(response.statusCode).toBe(200);
+      const result = response.json<Search>();
+      const [first, second] = result.hubs;
+      expect(first).toMatchObject({
+        hub: { code: 'VP-CR-01' },
+        slot: { startsAt: `${DAY}T08:00:00.000Z`, free: 30 },
+      });
+      expect(first?.distanceKm).toBe(0);
+      expect(second?.hub.code).toBe('VP-MN-01');
+      const mantovaHub = result.hubs.find((h) => h.hub.code === 'VP-MN-01');
+      expect(mantovaHub?.distanceKm).toBeGreaterThan(55);
+      expect(mantovaHub?.distanceKm).toBeLessThan(65);
+      // BOOK-7: the product is the system's choice from age and plan: Vaxzevria preferred from 60.
+      expect(result.products?.[0]).toBe('VAXZEVRIA');
+      // Only active hubs are offered; hubs not yet configured for booking are not.
+      expect(result.hubs.map((h) => h.hub.code)).toEqual(['VP-CR-01', 'VP-MN-01']);
+    });
+
+    it('BOOK-7 an accessibility need leaves out hubs without it', async () => {
+      const response = await search(await citizen(elderly[0] as Person), '&accessibility=step_free');
+      const codes = response.json<Search>().hubs.map((h) => h.hub.code);
+      expect(codes).toEqual(['VP-CR-01']);
+    });
+  });
+
+  describe('BOOK-5, BOOK-8, BOOK-9 confirm', () => {
+    it('BOOK-8 a citizen confirms: a code, the place, the product, what to bring, the plan versions', async () => {
+      const person = elderly[0] as Person;
+      const slot = await slotAt(cremona, `${DAY}T08:00:00Z`);
+      const response = await book(await citizen(person), { slotId: slot.id }, 'key-elderly-0-first');
+      expect(response.statusCode).toBe(201);
+      const booking = response.json<Booking>();
+      expect(booking).toMatchObject({
+        status: 'confirmed',
+        startsAt: `${DAY}T08:00:00.000Z`,
+        channel: 'web',
+        product: { code: 'VAXZEVRIA' },
+        place: { code: 'VP-CR-01' },
+        planVersions: { national: 'IT-2021-04-10', calendar: 'LOM-2021-04-09' },
+        offerId: 'lom-75-79',
+      });
+      expect(booking.code).toMatch(/^[A-Z2-9]{8}$/);
+      expect(booking.bring.map((b) => b.code)).toEqual([
+        'IDENTITY_DOCUMENT',
+        'HEALTH_CARD',
+        'CONSENT_FORM',
+        'MEDICAL_RECORDS',
+      ]);
+      expect(await slotAt(cremona, `${DAY}T08:00:00Z`)).toMatchObject({ booked: 1 });
+    });
+
+    it('BOOK-9 a retried confirmation with the same Idempotency-Key returns the same booking, never a second', async () => {
+      const person = elderly[0] as Person;
+      const slot = await slotAt(cremona, `${DAY}T08:00:00Z`);
+      const again = await book(await citizen(person), { slotId: slot.id }, 'key-elderly-0-first');
+      expect(again.statusCode).toBe(200);
+      expect((await slotAt(cremona, `${DAY}T08:00:00Z`)).booked).toBe(1);
+      const other = await book(
+        await citizen(elderly[1] as Person),
+        { slotId: slot.id },
+        'key-elderly-0-first',
+      );
+      expect(other.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    });
+
+    it('BOOK-9 one open booking per person per dose', async () => {
+      const slot = await slotAt(cremona, `${DAY}T08:15:00Z`);
+      const second = await book(
+        await citizen(elderly[0] as Person),
+        { slotId: slot.id },
+        'key-elderly-0-second',
+      );
+      expect(second.statusCode).toBe(409);
+      expect(second.json()).toMatchObject({ code: 'BOOKING_ALREADY_OPEN' });
+    });
+
+    it('BOOK-9 two people racing for the last place: one gets it, the other a clean "full"', async () => {
+      const service = new BookingService(
+        database().db,
+        clock,
+        new EligibilityService(database().db, clock, '03'),
+      );
+      await service.configureHub(
+        cremona,
+        { stations: 10, accessibility: ['step_free', 'parking'], status: 'active' },
+        systemContext('test', clock.now()),
+      );
+      await service.setHubDay(
+        cremona,
+        TIGHT_DAY,
+        {
+          opensAt: '09:00',
+          closesAt: '09:15',
+          stations: 1,
+          minutesPerVaccination: 15,
+          slotMinutes: 15,
+          stock: [{ product: 'VAXZEVRIA', doses: 10 }],
+        },
+        systemContext('test', clock.now()),
+      );
+      const slot = await slotAt(cremona, `${TIGHT_DAY}T07:00:00Z`);
+      expect(slot.capacity).toBe(1);
+      const [a, b] = [elderly[2] as Person, elderly[3] as Person];
+      const results = await Promise.all([
+        book(await citizen(a), { slotId: slot.id }, 'race-a-key-1'),
+        book(await citizen(b), { slotId: slot.id }, 'race-b-key-1'),
+      ]);
+      expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+      expect(results.find((r) => r.statusCode === 409)?.json()).toMatchObject({ code: 'SLOT_FULL' });
+      expect(await slotAt(cremona, `${TIGHT_DAY}T07:00:00Z`)).toMatchObject({ booked: 1, capacity: 1 });
+      await expect(
+        sql`UPDATE slots SET booked = booked + 1 WHERE id = ${slot.id}`.execute(database().db),
+      ).rejects.toThrow(/slots_not_over_capacity/);
+    });
+
+    it('BOOK-5 a person who cannot book yet is told why and what to do', async () => {
+      const [young] = (
+        await sql<Person>`SELECT id, tax_code, health_card_number FROM persons WHERE health_card_number IS NOT NULL
+          AND birth_date BETWEEN '1975-01-01' AND '1985-12-31' ORDER BY id LIMIT 1`.execute(database().db)
+      ).rows;
+      const slot = await slotAt(cremona, `${DAY}T08:30:00Z`);
+      const response = await book(await citizen(young as Person), { slotId: slot.id });
+      expect(response.statusCode).toBe(403);
+      expect(response.json()).toMatchObject({
+        code: 'BOOKING_NOT_ENTITLED',
+        nextStep: 'PRE_REGISTER_OR_ASK_GP',
+      });
+    });
+
+    it('BOOK-11 the call center books on a citizen’s behalf, naming the person; the channel is recorded', async () => {
+      const slot = await slotAt(cremona, `${DAY}T09:00:00Z`);
+      const missing = await book(await as('call_center'), { slotId: slot.id });
+      expect(missing.json()).toMatchObject({ code: 'PERSON_REQUIRED' });
+      const response = await book(await as('call_center'), {
+        slotId: slot.id,
+        personId: (elderly[4] as Person).id,
+      });
+      expect(response.statusCode).toBe(201);
+      expect(response.json<Booking>().channel).toBe('call_center');
+    });
+  });
+
+  describe('BOOK-8 read, cancel, reschedule', () => {
+    it('SEC-2 a citizen reads their own booking, never another person’s', async () => {
+      const slot = await slotAt(cremona, `${DAY}T09:15:00Z`);
+      const mine = (await book(await citizen(elderly[5] as Person), { slotId: slot.id })).json<Booking>();
+      const own = await app.inject({
+        method: 'GET',
+        url: `/bookings/${mine.code}`,
+        headers: await citizen(elderly[5] as Person),
+      });
+      expect(own.statusCode).toBe(200);
+      const other = await app.inject({
+        method: 'GET',
+        url: `/bookings/${mine.code}`,
+        headers: await citizen(elderly[6] as Person),
+      });
+      expect(other.statusCode).toBe(404);
+      expect(other.json()).toMatchObject({ code: 'BOOKING_NOT_FOUND' });
+    });
+
+    it('BOOK-8 cancelling frees the place at once', async () => {
+      const slot = await slotAt(cremona, `${DAY}T09:30:00Z`);
+      const headers = await citizen(elderly[7] as Person);
+      const made = (await book(headers, { slotId: slot.id })).json<Booking>();
+      expect((await slotAt(cremona, `${DAY}T09:30:00Z`)).booked).toBe(1);
+      const cancelled = await app.inject({
+        method: 'POST',
+        url: `/bookings/${made.code}/cancel`,
+        headers,
+        payload: { reason: 'cannot come' },
+      });
+      expect(cancelled.json<Booking>()).toMatchObject({ status: 'cancelled' });
+      expect((await slotAt(cremona, `${DAY}T09:30:00Z`)).booked).toBe(0);
+      const again = await app.inject({
+        method: 'POST',
+        url: `/bookings/${made.code}/cancel`,
+        headers,
+        payload: { reason: 'twice' },
+      });
+      expect(again.json()).toMatchObject({ code: 'BOOKING_CANCELLED' });
+    });
+
+    it('BOOK-8 rescheduling moves the place in one step, to another hub too', async () => {
+      const from = await slotAt(cremona, `${DAY}T09:45:00Z`);
+      const to = await slotAt(mantova, `${DAY}T08:00:00Z`);
+      const headers = await citizen(elderly[8] as Person);
+      const made = (await book(headers, { slotId: from.id })).json<Booking>();
+      const moved = await app.inject({
+        method: 'POST',
+        url: `/bookings/${made.code}/reschedule`,
+        headers,
+        payload: { slotId: to.id },
+      });
+      expect(moved.json<Booking>()).toMatchObject({
+        code: made.code,
+        place: { code: 'VP-MN-01' },
+        startsAt: `${DAY}T08:00:00.000Z`,
+      });
+      expect((await slotAt(cremona, `${DAY}T09:45:00Z`)).booked).toBe(0);
+      expect((await slotAt(mantova, `${DAY}T08:00:00Z`)).booked).toBe(1);
+    });
+
+    it('BOOK-2 cutting capacity under what is booked is refused with the number of people affected', async () => {
+      const response = await app.inject({
+        method: 'PUT',
+        url: `/hubs/${cremona}/days/${DAY}`,
+        headers: await as('asl_admin'),
+        payload: {
+          opensAt: '08:00',
+          closesAt: '09:00',
+          stations: 10,
+          minutesPerVaccination: 5,
+          slotMinutes: 15,
+          stock: [],
+        },
+      });
+      expect(response.statusCode).toBe(409);
+      expect(response.json()).toMatchObject({ code: 'HUB_DAY_WOULD_DROP_BOOKINGS' });
+    });
+
+    it('BOOK-3 a reserve site is not offered and takes no booking', async () => {
+      const service = new BookingService(
+        database().db,
+        clock,
+        new EligibilityService(database().db, clock, '03'),
+      );
+      await service.configureHub(
+        mantova,
+        { stations: 8, accessibility: [], status: 'reserve' },
+        systemContext('test', clock.now()),
+      );
+      const result = (await search(await citizen(elderly[9] as Person))).json<Search>();
+      expect(result.hubs.map((h) => h.hub.code)).not.toContain('VP-MN-01');
+      const slot = await slotAt(mantova, `${DAY}T08:15:00Z`);
+      const refused = await book(await citizen(elderly[9] as Person), { slotId: slot.id });
+      expect(refused.json()).toMatchObject({ code: 'HUB_NOT_BOOKABLE' });
+      await service.configureHub(
+        mantova,
+        { stations: 8, accessibility: [], status: 'active' },
+        systemContext('test', clock.now()),
+      );
+    });
+  });
+});

@@ -1,0 +1,290 @@
+import type { FastifyRequest } from 'fastify';
+import { Type, type Static } from 'typebox';
+import type { ModuleRoutes } from '../../platform/http/app.ts';
+import { actingContextOf } from '../../platform/http/acting-context.ts';
+import { STAFF_ROLES, type Role } from '../../platform/auth/roles.ts';
+import { DomainError } from '../../platform/http/problem.ts';
+import { EligibilityService } from '../eligibility/service.ts';
+import { BOOKING_CHANNELS, type BookingChannel } from '../eligibility/plan-file.ts';
+import { BookingService, type BookingRow } from './service.ts';
+import {
+  BookBody,
+  BookHeaders,
+  BookingCodeParams,
+  BookingView,
+  CancelBody,
+  HubDayBody,
+  HubDayParams,
+  HubDayView,
+  HubSettingsBody,
+  HubView,
+  PointIdParams,
+  RescheduleBody,
+  SlotSearchQuery,
+  SlotSearchView,
+} from './schemas.ts';
+
+/** BOOK-11: who books, through which channel: citizens themselves, and the channels that book for them. */
+const BOOKERS: readonly Role[] = ['citizen', 'call_center', 'contact_center_supervisor', 'pharmacist', 'gp'];
+const HUB_MANAGERS: readonly Role[] = ['asl_admin', 'point_admin'];
+const BOOKING_READERS: readonly Role[] = ['citizen', ...STAFF_ROLES];
+
+/** The booking channel of the caller: the citizen's sign-in channel, or the staff member's role. */
+function channelOf(request: FastifyRequest): BookingChannel {
+  const actor = request.actor;
+  const channel = actor.kind === 'anonymous' ? 'web' : actor.channel;
+  return BOOKING_CHANNELS.find((known) => known === channel) ?? 'call_center';
+}
+
+/** Citizens act on themselves only (SEC-2); staff name the person they identified. */
+function personOf(request: FastifyRequest, personId: number | undefined): number {
+  if (request.actor.kind === 'citizen') return request.actor.personId;
+  if (personId === undefined) throw new DomainError('PERSON_REQUIRED', { pointer: '/personId' });
+  return personId;
+}
+
+const citizenScope = (request: FastifyRequest): number | undefined =>
+  request.actor.kind === 'citizen' ? request.actor.personId : undefined;
+
+export const bookingRoutes: ModuleRoutes = (app, { database, clock, config }) => {
+  const eligibility = new EligibilityService(database.db, clock, config.REGION_CODE);
+  const booking = new BookingService(database.db, clock, eligibility);
+  const context = (request: FastifyRequest) => actingContextOf(request, clock.now());
+
+  /** SEC-2: a point admin manages their own points, an ASL admin the points of their authority. */
+  const requireHubScope = async (request: FastifyRequest, pointId: number): Promise<void> => {
+    const actor = request.actor;
+    if (actor.kind !== 'staff') return;
+    const allowed =
+      actor.role === 'point_admin'
+        ? actor.vaccinationPointIds.includes(pointId)
+        : actor.healthAuthorityCodes.includes(await booking.healthAuthorityOf(pointId));
+    if (!allowed) throw new DomainError('HUB_OUT_OF_SCOPE', { pointer: '/pointId' });
+  };
+
+  const view = async (row: BookingRow): Promise<Static<typeof BookingView>> => {
+    const details = await booking.details(row);
+    return {
+      code: row.code,
+      status: row.status,
+      personId: row.person_id,
+      doseNumber: row.dose_number,
+      startsAt: row.starts_at.toISOString(),
+      place: details.place,
+      product: details.product,
+      channel: BOOKING_CHANNELS.find((c) => c === row.channel) ?? 'web',
+      bring: details.bring,
+      planVersions: { national: row.plan_national_version, calendar: row.plan_calendar_version },
+      offerId: row.offer_id,
+      createdAt: row.created_at.toISOString(),
+      cancelledAt: row.cancelled_at?.toISOString() ?? null,
+    };
+  };
+
+  app.get(
+    '/hubs',
+    {
+      schema: {
+        operationId: 'listHubs',
+        tags: ['booking'],
+        summary: 'The vaccination hubs with address, coordinates, stations, accessibility, status (BOOK-1)',
+        response: { 200: Type.Array(HubView) },
+      },
+      config: { access: 'public' },
+    },
+    async () =>
+      (await booking.listHubs()).map((hub) => ({
+        id: hub.id,
+        code: hub.code,
+        name: hub.name,
+        address: hub.address,
+        municipalityIstat: hub.municipality_istat,
+        municipality: hub.municipality_name,
+        lat: hub.lat,
+        lng: hub.lng,
+        healthAuthorityCode: hub.health_authority_code,
+        stations: hub.stations,
+        accessibility: hub.accessibility ?? [],
+        status: hub.status,
+      })),
+  );
+
+  app.put(
+    '/hubs/:pointId',
+    {
+      schema: {
+        operationId: 'configureHub',
+        tags: ['booking'],
+        summary:
+          'Stations (≥ 5), accessibility, and active / reserve / closed to new bookings (BOOK-1, BOOK-3, BOOK-4)',
+        params: PointIdParams,
+        body: HubSettingsBody,
+        response: {
+          200: Type.Object({ pointId: Type.Integer(), stations: Type.Integer(), status: Type.String() }),
+        },
+      },
+      config: { access: HUB_MANAGERS },
+    },
+    async (request) => {
+      await requireHubScope(request, request.params.pointId);
+      const row = await booking.configureHub(request.params.pointId, request.body, context(request));
+      return { pointId: row.vaccination_point_id, stations: row.stations, status: row.status };
+    },
+  );
+
+  app.put(
+    '/hubs/:pointId/days/:day',
+    {
+      schema: {
+        operationId: 'setHubDay',
+        tags: ['booking'],
+        summary:
+          'A hub’s day: hours, active stations, minutes per vaccination, doses per product; slots follow (BOOK-2)',
+        params: HubDayParams,
+        body: HubDayBody,
+        response: { 200: HubDayView },
+      },
+      config: { access: HUB_MANAGERS },
+    },
+    async (request) => {
+      await requireHubScope(request, request.params.pointId);
+      return booking.setHubDay(request.params.pointId, request.params.day, request.body, context(request));
+    },
+  );
+
+  app.get(
+    '/slots',
+    {
+      schema: {
+        operationId: 'searchSlots',
+        tags: ['booking'],
+        summary:
+          'Hubs nearest to the domicile, each with the free time at or nearest to the one wanted (BOOK-6, BOOK-7)',
+        querystring: SlotSearchQuery,
+        response: { 200: SlotSearchView },
+      },
+      config: { access: BOOKERS },
+    },
+    async (request) => {
+      const query = request.query;
+      const personId = request.actor.kind === 'citizen' ? request.actor.personId : query.personId;
+      const result = await booking.searchSlots({
+        municipalityIstat: query.municipalityIstat,
+        cap: query.cap,
+        date: query.date,
+        time: query.time,
+        personId,
+        channel: channelOf(request),
+        accessibility: query.accessibility ?? [],
+      });
+      return {
+        wanted: result.wanted.toISOString(),
+        products: result.products,
+        hubs: result.hubs.map(({ hub, distanceKm, slot }) => ({
+          hub: {
+            id: hub.id,
+            code: hub.code,
+            name: hub.name,
+            address: hub.address,
+            municipality: hub.municipality_name,
+            accessibility: hub.accessibility ?? [],
+          },
+          distanceKm,
+          slot: slot === null ? null : { ...slot, startsAt: slot.startsAt.toISOString() },
+        })),
+      };
+    },
+  );
+
+  app.post(
+    '/bookings',
+    {
+      schema: {
+        operationId: 'bookAppointment',
+        tags: ['booking'],
+        summary:
+          'Confirm an appointment; a retry with the same Idempotency-Key returns the same booking (BOOK-5, BOOK-8, BOOK-9)',
+        headers: BookHeaders,
+        body: BookBody,
+        response: { 200: BookingView, 201: BookingView },
+      },
+      config: { access: BOOKERS },
+    },
+    async (request, reply) => {
+      const result = await booking.book(
+        {
+          personId: personOf(request, request.body.personId),
+          slotId: request.body.slotId,
+          idempotencyKey: request.headers['idempotency-key'],
+          channel: channelOf(request),
+        },
+        context(request),
+      );
+      return reply.code(result.created ? 201 : 200).send(await view(result.booking));
+    },
+  );
+
+  app.get(
+    '/bookings/:code',
+    {
+      schema: {
+        operationId: 'getBooking',
+        tags: ['booking'],
+        summary: 'A booking by its code, with everything the confirmation shows (BOOK-8)',
+        params: BookingCodeParams,
+        response: { 200: BookingView },
+      },
+      config: { access: BOOKING_READERS },
+    },
+    async (request) => view(await booking.getBooking(request.params.code, citizenScope(request))),
+  );
+
+  app.post(
+    '/bookings/:code/cancel',
+    {
+      schema: {
+        operationId: 'cancelBooking',
+        tags: ['booking'],
+        summary: 'Cancel a booking; its place is free at once (BOOK-8)',
+        params: BookingCodeParams,
+        body: CancelBody,
+        response: { 200: BookingView },
+      },
+      config: { access: BOOKERS },
+    },
+    async (request) =>
+      view(
+        await booking.cancel(
+          request.params.code,
+          citizenScope(request),
+          request.body.reason,
+          context(request),
+        ),
+      ),
+  );
+
+  app.post(
+    '/bookings/:code/reschedule',
+    {
+      schema: {
+        operationId: 'rescheduleBooking',
+        tags: ['booking'],
+        summary: 'Move a booking to another time or hub in one step: never both places, never none (BOOK-8)',
+        params: BookingCodeParams,
+        body: RescheduleBody,
+        response: { 200: BookingView },
+      },
+      config: { access: BOOKERS },
+    },
+    async (request) =>
+      view(
+        await booking.reschedule(
+          request.params.code,
+          citizenScope(request),
+          request.body.slotId,
+          channelOf(request),
+          context(request),
+        ),
+      ),
+  );
+};

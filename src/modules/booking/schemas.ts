@@ -1,0 +1,140 @@
+import { Type } from 'typebox';
+import { BOOKING_CHANNELS } from '../eligibility/plan-file.ts';
+import { ACCESSIBILITY_FEATURES, HUB_STATUSES } from './tables.ts';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
+const Instant = Type.String({ format: 'date-time' });
+const CalendarDate = Type.String({ format: 'date', description: 'Calendar date YYYY-MM-DD (Europe/Rome)' });
+const ClockTime = Type.String({
+  pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
+  description: 'HH:MM, Rome time',
+});
+const Localized = Type.Object({ it: Type.String(), en: Type.String() });
+
+export const PointIdParams = Type.Object({ pointId: Id });
+export const HubDayParams = Type.Object({ pointId: Id, day: CalendarDate });
+export const BookingCodeParams = Type.Object({ code: Type.String({ pattern: '^[A-Z0-9]{8}$' }) });
+
+export const HubView = Type.Object({
+  id: Id,
+  code: Type.String(),
+  name: Type.String(),
+  address: Type.String(),
+  municipalityIstat: Type.String(),
+  municipality: Type.String(),
+  lat: Type.Number(),
+  lng: Type.Number(),
+  healthAuthorityCode: Type.String(),
+  stations: Nullable(Type.Integer()),
+  accessibility: Type.Array(Type.String()),
+  status: Nullable(Type.Enum(HUB_STATUSES)),
+});
+
+export const HubSettingsBody = Type.Object(
+  {
+    stations: Type.Integer({ minimum: 5, maximum: 500, description: 'BOOK-1: at least 5 stations' }),
+    accessibility: Type.Array(Type.Enum(ACCESSIBILITY_FEATURES), { uniqueItems: true, default: [] }),
+    status: Type.Enum(HUB_STATUSES),
+  },
+  { additionalProperties: false },
+);
+
+export const HubDayBody = Type.Object(
+  {
+    opensAt: ClockTime,
+    closesAt: ClockTime,
+    stations: Type.Integer({ minimum: 1, maximum: 500 }),
+    minutesPerVaccination: Type.Integer({ minimum: 1, maximum: 120 }),
+    slotMinutes: Type.Integer({ minimum: 5, maximum: 120, default: 15 }),
+    stock: Type.Array(
+      Type.Object(
+        {
+          product: Type.String({ pattern: '^[A-Z0-9][A-Z0-9-]{1,39}$' }),
+          doses: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 20 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const HubDayView = Type.Object({
+  pointId: Id,
+  day: CalendarDate,
+  slots: Type.Integer(),
+  capacity: Type.Integer(),
+});
+
+export const SlotSearchQuery = Type.Object({
+  municipalityIstat: Type.String({ pattern: '^[0-9]{6}$' }),
+  cap: Type.String({ pattern: '^[0-9]{5}$' }),
+  date: CalendarDate,
+  time: ClockTime,
+  personId: Type.Optional(Id),
+  accessibility: Type.Optional(Type.Array(Type.Enum(ACCESSIBILITY_FEATURES), { maxItems: 4 })),
+});
+
+export const SlotSearchView = Type.Object({
+  wanted: Instant,
+  products: Nullable(Type.Array(Type.String())),
+  hubs: Type.Array(
+    Type.Object({
+      hub: Type.Object({
+        id: Id,
+        code: Type.String(),
+        name: Type.String(),
+        address: Type.String(),
+        municipality: Type.String(),
+        accessibility: Type.Array(Type.String()),
+      }),
+      distanceKm: Type.Number(),
+      slot: Nullable(Type.Object({ id: Id, startsAt: Instant, free: Type.Integer() })),
+    }),
+  ),
+});
+
+export const BookBody = Type.Object(
+  {
+    slotId: Id,
+    personId: Type.Optional(Id),
+  },
+  { additionalProperties: false },
+);
+
+export const BookHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({ minLength: 8, maxLength: 100, pattern: '^[A-Za-z0-9._:-]+$' }),
+  ),
+});
+
+export const CancelBody = Type.Object(
+  { reason: Type.String({ minLength: 2, maxLength: 500 }) },
+  { additionalProperties: false },
+);
+
+export const RescheduleBody = Type.Object({ slotId: Id }, { additionalProperties: false });
+
+export const BookingView = Type.Object({
+  code: Type.String(),
+  status: Type.Enum(['confirmed', 'cancelled']),
+  personId: Id,
+  doseNumber: Type.Integer(),
+  startsAt: Instant,
+  place: Type.Object({
+    code: Type.String(),
+    name: Type.String(),
+    address: Type.String(),
+    municipality: Type.String(),
+  }),
+  product: Type.Object({ code: Type.String(), name: Type.String() }),
+  channel: Type.Enum([...BOOKING_CHANNELS]),
+  bring: Type.Array(Type.Object({ code: Type.String(), label: Localized })),
+  planVersions: Type.Object({ national: Type.String(), calendar: Nullable(Type.String()) }),
+  offerId: Type.String(),
+  createdAt: Instant,
+  cancelledAt: Nullable(Instant),
+});

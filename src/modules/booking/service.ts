@@ -1,0 +1,604 @@
+import { randomBytes } from 'node:crypto';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { DB } from '../../platform/db/schema.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { romeDate, romeInstant } from '../../platform/clock.ts';
+import { DomainError } from '../../platform/http/problem.ts';
+import { recordAudit, type ActingContext } from '../../platform/audit/audit.ts';
+import type { EligibilityService } from '../eligibility/service.ts';
+import type { BookingChannel } from '../eligibility/plan-file.ts';
+import { toEligibilityView } from '../eligibility/views.ts';
+import { findMunicipalityByIstat, isCapOfMunicipality } from '../reference/service.ts';
+import { bookingCode, distanceKm, slotsOfDay, stationsRefusal, whatToBring } from './rules.ts';
+import type { AccessibilityFeature, BookingsTable, HubStatus } from './tables.ts';
+import './errors.ts';
+
+export type BookingRow = Selectable<BookingsTable>;
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** How far from the wanted instant the search looks for a hub's nearest free time (BOOK-7). */
+const SEARCH_HORIZON_DAYS = 14;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface HubDayInput {
+  opensAt: string;
+  closesAt: string;
+  stations: number;
+  minutesPerVaccination: number;
+  slotMinutes: number;
+  stock: { product: string; doses: number }[];
+}
+
+export interface SlotSearch {
+  municipalityIstat: string;
+  cap: string;
+  date: string;
+  time: string;
+  personId?: number | undefined;
+  channel?: BookingChannel | undefined;
+  accessibility: AccessibilityFeature[];
+}
+
+function violatedConstraint(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const record = error as { code?: unknown; constraint?: unknown; message?: unknown };
+  if (record.code !== '23505' && record.code !== '23514') return undefined;
+  if (typeof record.constraint === 'string') return record.constraint;
+  return typeof record.message === 'string' ? /"([a-z_]+)"/.exec(record.message)?.[1] : undefined;
+}
+
+/**
+ * Booking's use cases (spec 30-booking.md). Capacity, stock and "one open booking per dose" are held by
+ * the database (conditional updates, CHECKs, unique indexes): any number of processes stay correct.
+ */
+export class BookingService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly clock: Clock,
+    private readonly eligibility: EligibilityService,
+  ) {}
+
+  async listHubs() {
+    return this.db
+      .selectFrom('vaccination_points as p')
+      .leftJoin('hubs as h', 'h.vaccination_point_id', 'p.id')
+      .innerJoin('municipalities as m', 'm.istat', 'p.municipality_istat')
+      .select([
+        'p.id',
+        'p.code',
+        'p.name',
+        'p.address',
+        'p.municipality_istat',
+        'm.name as municipality_name',
+        'p.lat',
+        'p.lng',
+        'p.health_authority_code',
+        'h.stations',
+        'h.accessibility',
+        'h.status',
+      ])
+      .where('p.kind', '=', 'hub')
+      .orderBy('p.code')
+      .execute();
+  }
+
+  /** BOOK-1, BOOK-3, BOOK-4: stations (at least 5: a CHECK), accessibility, active / reserve / closed to new. */
+  async configureHub(
+    pointId: number,
+    settings: { stations: number; accessibility: AccessibilityFeature[]; status: HubStatus },
+    context: ActingContext,
+  ) {
+    return this.db.transaction().execute(async (trx) => {
+      await this.requirePoint(trx, pointId);
+      const before = await trx
+        .selectFrom('hubs')
+        .selectAll()
+        .where('vaccination_point_id', '=', pointId)
+        .forUpdate()
+        .executeTakeFirst();
+      const after = await trx
+        .insertInto('hubs')
+        .values({
+          vaccination_point_id: pointId,
+          stations: settings.stations,
+          accessibility: settings.accessibility,
+          status: settings.status,
+          updated_at: context.now,
+        })
+        .onConflict((oc) =>
+          oc.column('vaccination_point_id').doUpdateSet({
+            stations: settings.stations,
+            accessibility: settings.accessibility,
+            status: settings.status,
+            updated_at: context.now,
+          }),
+        )
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, context, {
+        entityType: 'hub',
+        entityId: pointId,
+        action: 'configure',
+        before,
+        after,
+      });
+      return after;
+    });
+  }
+
+  private async requirePoint(db: Db, pointId: number) {
+    const point = await db
+      .selectFrom('vaccination_points')
+      .select(['id', 'health_authority_code'])
+      .where('id', '=', pointId)
+      .executeTakeFirst();
+    if (point === undefined) throw new DomainError('HUB_NOT_FOUND', { pointer: '/pointId' });
+    return point;
+  }
+
+  async healthAuthorityOf(pointId: number): Promise<string> {
+    return (await this.requirePoint(this.db, pointId)).health_authority_code;
+  }
+
+  /**
+   * BOOK-2: a hub's day — hours, active stations, minutes per vaccination, doses per product — and its
+   * slots. A change that would leave booked people without a place is refused with their number:
+   * moving or telling them comes first (BOOK-12).
+   */
+  async setHubDay(pointId: number, day: string, input: HubDayInput, context: ActingContext) {
+    return this.db.transaction().execute(async (trx) => {
+      const hub = await trx
+        .selectFrom('hubs')
+        .selectAll()
+        .where('vaccination_point_id', '=', pointId)
+        .forUpdate()
+        .executeTakeFirst();
+      if (hub === undefined) {
+        await this.requirePoint(trx, pointId);
+        throw new DomainError('HUB_NOT_CONFIGURED');
+      }
+      if (stationsRefusal(hub.stations, input.stations) !== null) {
+        throw new DomainError('HUB_DAY_TOO_MANY_STATIONS', {
+          pointer: '/stations',
+          params: { dayStations: input.stations, hubStations: hub.stations },
+        });
+      }
+      const before = await trx
+        .selectFrom('hub_days')
+        .selectAll()
+        .where('vaccination_point_id', '=', pointId)
+        .where('day', '=', day)
+        .executeTakeFirst();
+      const dayRow = {
+        opens_at: input.opensAt,
+        closes_at: input.closesAt,
+        stations: input.stations,
+        minutes_per_vaccination: input.minutesPerVaccination,
+        slot_minutes: input.slotMinutes,
+        updated_at: context.now,
+      };
+      await trx
+        .insertInto('hub_days')
+        .values({ vaccination_point_id: pointId, day, ...dayRow })
+        .onConflict((oc) => oc.columns(['vaccination_point_id', 'day']).doUpdateSet(dayRow))
+        .execute();
+      const planned = slotsOfDay(day, input);
+      const existing = await trx
+        .selectFrom('slots')
+        .select(['id', 'starts_at', 'capacity', 'booked'])
+        .where('vaccination_point_id', '=', pointId)
+        .where('day', '=', day)
+        .forUpdate()
+        .execute();
+      const plannedByStart = new Map(planned.map((slot) => [slot.startsAt.getTime(), slot.capacity]));
+      let affected = 0;
+      for (const slot of existing) {
+        const capacity = plannedByStart.get(slot.starts_at.getTime()) ?? 0;
+        affected += Math.max(0, slot.booked - capacity);
+      }
+      if (affected > 0) throw new DomainError('HUB_DAY_WOULD_DROP_BOOKINGS', { params: { affected } });
+      const existingStarts = new Set(existing.map((slot) => slot.starts_at.getTime()));
+      const gone = existing
+        .filter((slot) => !plannedByStart.has(slot.starts_at.getTime()))
+        .map((slot) => slot.id);
+      if (gone.length > 0) await trx.deleteFrom('slots').where('id', 'in', gone).execute();
+      for (const slot of existing) {
+        const capacity = plannedByStart.get(slot.starts_at.getTime());
+        if (capacity !== undefined && capacity !== slot.capacity) {
+          await trx.updateTable('slots').set({ capacity }).where('id', '=', slot.id).execute();
+        }
+      }
+      const added = planned.filter((slot) => !existingStarts.has(slot.startsAt.getTime()));
+      if (added.length > 0) {
+        await trx
+          .insertInto('slots')
+          .values(
+            added.map((slot) => ({
+              vaccination_point_id: pointId,
+              day,
+              starts_at: slot.startsAt,
+              capacity: slot.capacity,
+            })),
+          )
+          .execute();
+      }
+      for (const { product, doses } of input.stock) {
+        const known = await trx
+          .selectFrom('products')
+          .select('code')
+          .where('code', '=', product)
+          .executeTakeFirst();
+        if (known === undefined)
+          throw new DomainError('PRODUCT_UNKNOWN', { pointer: '/stock', params: { product } });
+        const current = await trx
+          .selectFrom('hub_day_stock')
+          .select('booked')
+          .where('vaccination_point_id', '=', pointId)
+          .where('day', '=', day)
+          .where('product_code', '=', product)
+          .forUpdate()
+          .executeTakeFirst();
+        if (current !== undefined && current.booked > doses) {
+          throw new DomainError('STOCK_BELOW_BOOKED', { params: { product, booked: current.booked } });
+        }
+        await trx
+          .insertInto('hub_day_stock')
+          .values({ vaccination_point_id: pointId, day, product_code: product, doses })
+          .onConflict((oc) =>
+            oc.columns(['vaccination_point_id', 'day', 'product_code']).doUpdateSet({ doses }),
+          )
+          .execute();
+      }
+      const summary = {
+        ...dayRow,
+        slots: planned.length,
+        capacity: planned.reduce((sum, s) => sum + s.capacity, 0),
+        stock: input.stock,
+      };
+      await recordAudit(trx, context, {
+        entityType: 'hub_day',
+        entityId: `${pointId}:${day}`,
+        action: before === undefined ? 'open' : 'change',
+        before,
+        after: summary,
+      });
+      return { pointId, day, slots: summary.slots, capacity: summary.capacity };
+    });
+  }
+
+  /**
+   * BOOK-6, BOOK-7: the hubs nearest to the domicile first, each with its free time at or nearest to the
+   * one wanted (within two weeks either side), for the products the system would give the person.
+   */
+  async searchSlots(search: SlotSearch) {
+    const municipality = await findMunicipalityByIstat(this.db, search.municipalityIstat);
+    if (municipality === undefined)
+      throw new DomainError('MUNICIPALITY_UNKNOWN', { pointer: '/municipalityIstat' });
+    if (!(await isCapOfMunicipality(this.db, search.municipalityIstat, search.cap))) {
+      throw new DomainError('CAP_NOT_OF_MUNICIPALITY', { pointer: '/cap', params: { cap: search.cap } });
+    }
+    const products =
+      search.personId === undefined ? null : await this.productsFor(search.personId, search.channel);
+    const wanted = romeInstant(search.date, search.time);
+    const now = this.clock.now();
+    const from = new Date(Math.max(now.getTime(), wanted.getTime() - SEARCH_HORIZON_DAYS * DAY_MS));
+    const to = new Date(wanted.getTime() + SEARCH_HORIZON_DAYS * DAY_MS);
+    const free = await sql<{ id: number; vaccination_point_id: number; starts_at: Date; free: number }>`
+      SELECT DISTINCT ON (s.vaccination_point_id) s.id, s.vaccination_point_id, s.starts_at, s.capacity - s.booked AS free
+      FROM slots s JOIN hubs h ON h.vaccination_point_id = s.vaccination_point_id
+      WHERE h.status = 'active' AND h.accessibility @> ${search.accessibility}::text[]
+        AND s.booked < s.capacity AND s.starts_at >= ${from} AND s.starts_at <= ${to}
+        AND EXISTS (SELECT 1 FROM hub_day_stock st WHERE st.vaccination_point_id = s.vaccination_point_id
+          AND st.day = s.day AND st.booked < st.doses
+          AND (${products === null} OR st.product_code = ANY(${products ?? []}::text[])))
+      ORDER BY s.vaccination_point_id, abs(extract(epoch FROM s.starts_at - ${wanted}::timestamptz)), s.starts_at`.execute(
+      this.db,
+    );
+    const freeByHub = new Map(free.rows.map((row) => [Number(row.vaccination_point_id), row]));
+    const hubs = (await this.listHubs()).filter(
+      (hub) =>
+        hub.status === 'active' &&
+        search.accessibility.every((need) => (hub.accessibility ?? []).includes(need)),
+    );
+    return {
+      wanted,
+      products,
+      hubs: hubs
+        .map((hub) => {
+          const slot = freeByHub.get(hub.id);
+          return {
+            hub,
+            distanceKm: Math.round(distanceKm(municipality, hub) * 10) / 10,
+            slot:
+              slot === undefined
+                ? null
+                : { id: Number(slot.id), startsAt: slot.starts_at, free: Number(slot.free) },
+          };
+        })
+        .sort((a, b) => a.distanceKm - b.distanceKm || a.hub.code.localeCompare(b.hub.code)),
+    };
+  }
+
+  private async productsFor(personId: number, channel: BookingChannel | undefined): Promise<string[]> {
+    const explanation = await this.eligibility.explain(personId, channel);
+    return explanation.match?.products ?? [];
+  }
+
+  /**
+   * BOOK-5, BOOK-8, BOOK-9: confirms an appointment. The person must be able to book now under an open
+   * offer; the place, the dose and "one open booking per dose" are taken in one transaction by the
+   * database; a retried confirmation (same Idempotency-Key) returns the booking it made.
+   */
+  async book(
+    input: { personId: number; slotId: number; idempotencyKey: string | undefined; channel: BookingChannel },
+    context: ActingContext,
+  ): Promise<{ booking: BookingRow; created: boolean }> {
+    if (input.idempotencyKey !== undefined) {
+      const earlier = await this.byIdempotencyKey(input.idempotencyKey, input.personId);
+      if (earlier !== undefined) return { booking: earlier, created: false };
+    }
+    const explanation = await this.eligibility.explain(input.personId, input.channel);
+    if (!explanation.bookable || explanation.match === null) {
+      const view = toEligibilityView(input.personId, explanation);
+      throw new DomainError('BOOKING_NOT_ENTITLED', {
+        params: { message: view.message.it },
+        extensions: { nextStep: view.nextStep, messageEn: view.message.en },
+      });
+    }
+    const match = explanation.match;
+    try {
+      const booking = await this.db.transaction().execute(async (trx) => {
+        const slot = await trx
+          .selectFrom('slots')
+          .selectAll()
+          .where('id', '=', input.slotId)
+          .executeTakeFirst();
+        if (slot === undefined) throw new DomainError('SLOT_NOT_FOUND', { pointer: '/slotId' });
+        if (slot.starts_at <= context.now) throw new DomainError('SLOT_IN_THE_PAST', { pointer: '/slotId' });
+        if (slot.day < match.offer.vaccinationsStartOn) {
+          throw new DomainError('BOOKING_BEFORE_VACCINATIONS_START', {
+            pointer: '/slotId',
+            params: { vaccinationsStartOn: match.offer.vaccinationsStartOn },
+          });
+        }
+        const hub = await trx
+          .selectFrom('hubs')
+          .select('status')
+          .where('vaccination_point_id', '=', slot.vaccination_point_id)
+          .executeTakeFirst();
+        if (hub?.status !== 'active') throw new DomainError('HUB_NOT_BOOKABLE', { pointer: '/slotId' });
+        const product = await this.takeDose(trx, slot.vaccination_point_id, slot.day, match.products);
+        await this.takePlace(trx, slot.id);
+        const row = await trx
+          .insertInto('bookings')
+          .values({
+            code: bookingCode(randomBytes(8)),
+            person_id: input.personId,
+            dose_number: 1,
+            slot_id: slot.id,
+            vaccination_point_id: slot.vaccination_point_id,
+            starts_at: slot.starts_at,
+            product_code: product,
+            status: 'confirmed',
+            channel: input.channel,
+            created_by_kind: context.actorKind,
+            created_by_id: context.actorId,
+            idempotency_key: input.idempotencyKey ?? null,
+            plan_national_version: explanation.planVersions.national,
+            plan_calendar_version: explanation.planVersions.calendar,
+            offer_id: match.offer.id,
+            self_declaration_needed:
+              match.qualification.basis.kind !== 'age' &&
+              match.qualification.basis.entitlement.evidenceStatus === 'self_declared',
+            created_at: context.now,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await recordAudit(trx, context, {
+          entityType: 'booking',
+          entityId: row.id,
+          action: 'book',
+          after: row,
+        });
+        return row;
+      });
+      return { booking, created: true };
+    } catch (error) {
+      const constraint = violatedConstraint(error);
+      if (constraint === 'bookings_idempotency_key' && input.idempotencyKey !== undefined) {
+        const earlier = await this.byIdempotencyKey(input.idempotencyKey, input.personId);
+        if (earlier !== undefined) return { booking: earlier, created: false };
+      }
+      if (constraint === 'bookings_one_open_per_dose') {
+        const open = await this.db
+          .selectFrom('bookings')
+          .select('code')
+          .where('person_id', '=', input.personId)
+          .where('dose_number', '=', 1)
+          .where('status', '=', 'confirmed')
+          .executeTakeFirst();
+        throw new DomainError('BOOKING_ALREADY_OPEN', { params: { code: open?.code ?? '' } });
+      }
+      throw error;
+    }
+  }
+
+  private async byIdempotencyKey(key: string, personId: number): Promise<BookingRow | undefined> {
+    const earlier = await this.db
+      .selectFrom('bookings')
+      .selectAll()
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst();
+    if (earlier !== undefined && earlier.person_id !== personId) {
+      throw new DomainError('IDEMPOTENCY_KEY_REUSED', { pointer: '/headers/idempotency-key' });
+    }
+    return earlier;
+  }
+
+  /** BOOK-9: one place of the slot, or SLOT_FULL: `booked < capacity` is decided by the row's lock. */
+  private async takePlace(trx: Transaction<DB>, slotId: number): Promise<void> {
+    const taken = await trx
+      .updateTable('slots')
+      .set((eb) => ({ booked: eb('booked', '+', 1) }))
+      .where('id', '=', slotId)
+      .whereRef('booked', '<', 'capacity')
+      .returning('id')
+      .executeTakeFirst();
+    if (taken === undefined) throw new DomainError('SLOT_FULL', { pointer: '/slotId' });
+  }
+
+  /** The first of the person's products (in the plan's order) the hub still has a dose of that day. */
+  private async takeDose(
+    trx: Transaction<DB>,
+    pointId: number,
+    day: string,
+    products: readonly string[],
+  ): Promise<string> {
+    for (const product of products) {
+      const taken = await trx
+        .updateTable('hub_day_stock')
+        .set((eb) => ({ booked: eb('booked', '+', 1) }))
+        .where('vaccination_point_id', '=', pointId)
+        .where('day', '=', day)
+        .where('product_code', '=', product)
+        .whereRef('booked', '<', 'doses')
+        .returning('product_code')
+        .executeTakeFirst();
+      if (taken !== undefined) return taken.product_code;
+    }
+    throw new DomainError('NO_DOSES_FOR_PERSON', { params: { products: products.join(', ') } });
+  }
+
+  private async release(trx: Transaction<DB>, booking: BookingRow): Promise<void> {
+    await trx
+      .updateTable('slots')
+      .set((eb) => ({ booked: eb('booked', '-', 1) }))
+      .where('id', '=', booking.slot_id)
+      .execute();
+    await trx
+      .updateTable('hub_day_stock')
+      .set((eb) => ({ booked: eb('booked', '-', 1) }))
+      .where('vaccination_point_id', '=', booking.vaccination_point_id)
+      .where('day', '=', romeDate(booking.starts_at))
+      .where('product_code', '=', booking.product_code)
+      .execute();
+  }
+
+  /** A booking by its code; a citizen reaches only their own (SEC-2). */
+  async getBooking(code: string, personId: number | undefined): Promise<BookingRow> {
+    let query = this.db.selectFrom('bookings').selectAll().where('code', '=', code);
+    if (personId !== undefined) query = query.where('person_id', '=', personId);
+    const booking = await query.executeTakeFirst();
+    if (booking === undefined) throw new DomainError('BOOKING_NOT_FOUND', { pointer: '/code' });
+    return booking;
+  }
+
+  private async lockBooking(
+    trx: Transaction<DB>,
+    code: string,
+    personId: number | undefined,
+  ): Promise<BookingRow> {
+    let query = trx.selectFrom('bookings').selectAll().where('code', '=', code);
+    if (personId !== undefined) query = query.where('person_id', '=', personId);
+    const booking = await query.forUpdate().executeTakeFirst();
+    if (booking === undefined) throw new DomainError('BOOKING_NOT_FOUND', { pointer: '/code' });
+    if (booking.status === 'cancelled') throw new DomainError('BOOKING_CANCELLED');
+    return booking;
+  }
+
+  /** BOOK-8: cancelling frees the place and the dose at once. */
+  async cancel(
+    code: string,
+    personId: number | undefined,
+    reason: string,
+    context: ActingContext,
+  ): Promise<BookingRow> {
+    return this.db.transaction().execute(async (trx) => {
+      const before = await this.lockBooking(trx, code, personId);
+      await this.release(trx, before);
+      const after = await trx
+        .updateTable('bookings')
+        .set({ status: 'cancelled', cancelled_at: context.now, cancel_reason: reason })
+        .where('id', '=', before.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, context, {
+        entityType: 'booking',
+        entityId: before.id,
+        action: 'cancel',
+        before,
+        after,
+      });
+      return after;
+    });
+  }
+
+  /**
+   * BOOK-8: moves a booking to another slot in one transaction: the new place and dose are taken and the
+   * old ones released together, so the person never holds both or neither.
+   */
+  async reschedule(
+    code: string,
+    personId: number | undefined,
+    slotId: number,
+    channel: BookingChannel,
+    context: ActingContext,
+  ): Promise<BookingRow> {
+    const current = await this.getBooking(code, personId);
+    const products = await this.productsFor(current.person_id, channel);
+    return this.db.transaction().execute(async (trx) => {
+      const before = await this.lockBooking(trx, code, personId);
+      const slot = await trx.selectFrom('slots').selectAll().where('id', '=', slotId).executeTakeFirst();
+      if (slot === undefined) throw new DomainError('SLOT_NOT_FOUND', { pointer: '/slotId' });
+      if (slot.starts_at <= context.now) throw new DomainError('SLOT_IN_THE_PAST', { pointer: '/slotId' });
+      const hub = await trx
+        .selectFrom('hubs')
+        .select('status')
+        .where('vaccination_point_id', '=', slot.vaccination_point_id)
+        .executeTakeFirst();
+      if (hub?.status !== 'active') throw new DomainError('HUB_NOT_BOOKABLE', { pointer: '/slotId' });
+      await this.release(trx, before);
+      // The same product when the new hub has it (a cycle keeps its product), else the system's choice.
+      const product = await this.takeDose(trx, slot.vaccination_point_id, slot.day, [
+        before.product_code,
+        ...products.filter((p) => p !== before.product_code),
+      ]);
+      await this.takePlace(trx, slot.id);
+      const after = await trx
+        .updateTable('bookings')
+        .set({
+          slot_id: slot.id,
+          vaccination_point_id: slot.vaccination_point_id,
+          starts_at: slot.starts_at,
+          product_code: product,
+        })
+        .where('id', '=', before.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, context, {
+        entityType: 'booking',
+        entityId: before.id,
+        action: 'reschedule',
+        before,
+        after,
+      });
+      return after;
+    });
+  }
+
+  /** BOOK-8: everything the confirmation shows. */
+  async details(booking: BookingRow) {
+    const place = await this.db
+      .selectFrom('vaccination_points as p')
+      .innerJoin('municipalities as m', 'm.istat', 'p.municipality_istat')
+      .select(['p.code', 'p.name', 'p.address', 'm.name as municipality'])
+      .where('p.id', '=', booking.vaccination_point_id)
+      .executeTakeFirstOrThrow();
+    const product = await this.db
+      .selectFrom('products')
+      .select(['code', 'name'])
+      .where('code', '=', booking.product_code)
+      .executeTakeFirstOrThrow();
+    return { booking, place, product, bring: whatToBring(booking.self_declaration_needed) };
+  }
+}
