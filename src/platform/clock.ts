@@ -52,4 +52,3 @@ export function romeInstant(date: string, time = '00:00'): Date {
   }
   return new Date(`${date}T${time}:00+01:00`);
 }
-

@@ -6,4 +6,5 @@ import type { EligibilityTables } from '../../modules/eligibility/tables.ts';
 import type { BookingTables } from '../../modules/booking/tables.ts';
 
 /** The whole database as Kysely sees it: each module declares its own tables next to its SQL. */
-export interface DB extends AuditTables, AuthTables, ReferenceTables, RegistryTables, EligibilityTables, BookingTables {}
+export interface DB
+  extends AuditTables, AuthTables, ReferenceTables, RegistryTables, EligibilityTables, BookingTables {}
