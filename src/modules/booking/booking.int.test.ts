@@ -39,6 +39,8 @@ interface Search {
 
 const DAY = '2021-04-14';
 const TIGHT_DAY = '2021-04-15';
+/** BOOK-10: Vaxzevria's second dose, 84 days later (plan IT-2021-04-10). */
+const SECOND_DOSE_DAY = '2021-07-07';
 
 describeEachDatabase('Booking', (database) => {
   let app: App;
@@ -121,6 +123,25 @@ describeEachDatabase('Booking', (database) => {
       },
       setup,
     );
+    // The Cremona hub's second-dose day; the tests configure its first-dose days through the API.
+    await service.configureHub(
+      cremona,
+      { stations: 10, accessibility: ['step_free', 'parking'], status: 'active' },
+      setup,
+    );
+    await service.setHubDay(
+      cremona,
+      SECOND_DOSE_DAY,
+      {
+        opensAt: '08:00',
+        closesAt: '12:00',
+        stations: 10,
+        minutesPerVaccination: 5,
+        slotMinutes: 15,
+        stock: [{ product: 'VAXZEVRIA', doses: 300 }],
+      },
+      setup,
+    );
     elderly = (
       await sql<Person>`SELECT id, tax_code, health_card_number FROM persons WHERE health_card_number IS NOT NULL
         AND birth_date BETWEEN '1942-01-01' AND '1946-12-31' ORDER BY id LIMIT 12`.execute(database().db)
@@ -138,7 +159,8 @@ describeEachDatabase('Booking', (database) => {
       });
       expect(refused.statusCode).toBe(400);
       await expect(
-        sql`INSERT INTO hubs (vaccination_point_id, stations, status, updated_at) VALUES (${cremona}, 4, 'active', now())`.execute(
+        sql`INSERT INTO hubs (vaccination_point_id, stations, status, updated_at)
+          SELECT id, 4, 'active', now() FROM vaccination_points WHERE code = 'VP-CR-02'`.execute(
           database().db,
         ),
       ).rejects.toThrow(/hubs_at_least_five_stations/);
@@ -355,6 +377,73 @@ describeEachDatabase('Booking', (database) => {
     });
   });
 
+  describe('BOOK-10 second dose', () => {
+    it('BOOK-10 the second appointment is booked with the first: same hub, same product, 84 days, same time', async () => {
+      const slot = await slotAt(cremona, `${DAY}T08:45:00Z`);
+      const before = (await slotAt(cremona, `${SECOND_DOSE_DAY}T08:45:00Z`)).booked;
+      const made = await book(await citizen(elderly[10] as Person), { slotId: slot.id });
+      expect(made.statusCode).toBe(201);
+      const first = made.json<Booking & { secondDose: { code: string; startsAt: string } }>();
+      expect(first.secondDose.startsAt).toBe(`${SECOND_DOSE_DAY}T08:45:00.000Z`);
+      expect((await slotAt(cremona, `${SECOND_DOSE_DAY}T08:45:00Z`)).booked).toBe(before + 1);
+      const second = await app.inject({
+        method: 'GET',
+        url: `/bookings/${first.secondDose.code}`,
+        headers: await citizen(elderly[10] as Person),
+      });
+      expect(second.json()).toMatchObject({
+        doseNumber: 2,
+        product: { code: 'VAXZEVRIA' },
+        place: { code: 'VP-CR-01' },
+      });
+    });
+
+    it('BOOK-4 a hub closed to new bookings still moves its second doses, and takes no first dose', async () => {
+      const service = new BookingService(
+        database().db,
+        clock,
+        new EligibilityService(database().db, clock, '03'),
+      );
+      const setup = systemContext('test', clock.now());
+      const made = await book(await citizen(elderly[9] as Person), {
+        slotId: (await slotAt(cremona, `${DAY}T06:15:00Z`)).id,
+      });
+      const second = made.json<{ secondDose: { code: string } }>().secondDose;
+      await service.configureHub(
+        cremona,
+        { stations: 10, accessibility: ['step_free', 'parking'], status: 'closed_to_new' },
+        setup,
+      );
+      try {
+        const moved = await app.inject({
+          method: 'POST',
+          url: `/bookings/${second.code}/reschedule`,
+          headers: await citizen(elderly[9] as Person),
+          payload: { slotId: (await slotAt(cremona, `${SECOND_DOSE_DAY}T06:45:00Z`)).id },
+        });
+        expect(moved.json()).toMatchObject({ doseNumber: 2, startsAt: `${SECOND_DOSE_DAY}T06:45:00.000Z` });
+        const refused = await book(await citizen(elderly[3] as Person), {
+          slotId: (await slotAt(cremona, `${DAY}T06:30:00Z`)).id,
+        });
+        expect(refused.json()).toMatchObject({ code: 'HUB_NOT_BOOKABLE' });
+      } finally {
+        await service.configureHub(
+          cremona,
+          { stations: 10, accessibility: ['step_free', 'parking'], status: 'active' },
+          setup,
+        );
+      }
+    });
+
+    it('BOOK-10 no place for the second dose within the plan’s window: nothing is booked', async () => {
+      const slot = await slotAt(mantova, `${DAY}T09:00:00Z`);
+      const response = await book(await citizen(elderly[11] as Person), { slotId: slot.id });
+      expect(response.statusCode).toBe(409);
+      expect(response.json()).toMatchObject({ code: 'SECOND_DOSE_NO_PLACE' });
+      expect((await slotAt(mantova, `${DAY}T09:00:00Z`)).booked).toBe(0);
+    });
+  });
+
   describe('BOOK-8 read, cancel, reschedule', () => {
     it('SEC-2 a citizen reads their own booking, never another person’s', async () => {
       const slot = await slotAt(cremona, `${DAY}T09:15:00Z`);
@@ -379,14 +468,23 @@ describeEachDatabase('Booking', (database) => {
       const headers = await citizen(elderly[7] as Person);
       const made = (await book(headers, { slotId: slot.id })).json<Booking>();
       expect((await slotAt(cremona, `${DAY}T09:30:00Z`)).booked).toBe(1);
-      const cancelled = await app.inject({
+      const secondBefore = (await slotAt(cremona, `${SECOND_DOSE_DAY}T09:30:00Z`)).booked;
+      const undecided = await app.inject({
         method: 'POST',
         url: `/bookings/${made.code}/cancel`,
         headers,
         payload: { reason: 'cannot come' },
       });
-      expect(cancelled.json<Booking>()).toMatchObject({ status: 'cancelled' });
+      expect(undecided.json()).toMatchObject({ code: 'SECOND_DOSE_DECISION_REQUIRED' });
+      const cancelled = await app.inject({
+        method: 'POST',
+        url: `/bookings/${made.code}/cancel`,
+        headers,
+        payload: { reason: 'cannot come', secondDose: 'cancel' },
+      });
+      expect(cancelled.json<Booking>()).toMatchObject({ status: 'cancelled', secondDose: null });
       expect((await slotAt(cremona, `${DAY}T09:30:00Z`)).booked).toBe(0);
+      expect((await slotAt(cremona, `${SECOND_DOSE_DAY}T09:30:00Z`)).booked).toBe(secondBefore - 1);
       const again = await app.inject({
         method: 'POST',
         url: `/bookings/${made.code}/cancel`,

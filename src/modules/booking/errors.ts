@@ -163,6 +163,22 @@ export const bookingProblems = defineProblems({
       en: 'This booking was cancelled: to be vaccinated, make a new one.',
     },
   ),
+  SECOND_DOSE_NO_PLACE: problem(
+    409,
+    { it: 'Nessun posto per la seconda dose', en: 'No place for the second dose' },
+    {
+      it: 'Con {product} la seconda dose va fatta tra il {earliest} e il {latest}, e in questo centro non ci sono ancora posti in quei giorni: scelga un altro centro o riprovi quando il calendario sarà aperto.',
+      en: 'With {product} the second dose is due between {earliest} and {latest}, and this centre has no places on those days yet: choose another centre or try again when its calendar opens.',
+    },
+  ),
+  SECOND_DOSE_DECISION_REQUIRED: problem(
+    409,
+    { it: 'Decidere della seconda dose', en: 'Decide about the second dose' },
+    {
+      it: 'Questa prenotazione ha anche la seconda dose (codice {code}, il {startsAt}): indichi se annullare anche quella o tenerla (secondDose: cancel oppure keep).',
+      en: 'This booking also has the second dose (code {code}, on {startsAt}): say whether to cancel it too or keep it (secondDose: cancel or keep).',
+    },
+  ),
   PERSON_REQUIRED: problem(
     400,
     { it: 'Indicare la persona', en: 'Give the person' },

@@ -64,6 +64,7 @@ export const bookingRoutes: ModuleRoutes = (app, { database, clock, config }) =>
 
   const view = async (row: BookingRow): Promise<Static<typeof BookingView>> => {
     const details = await booking.details(row);
+    const second = await booking.secondDoseOf(row);
     return {
       code: row.code,
       status: row.status,
@@ -76,6 +77,8 @@ export const bookingRoutes: ModuleRoutes = (app, { database, clock, config }) =>
       bring: details.bring,
       planVersions: { national: row.plan_national_version, calendar: row.plan_calendar_version },
       offerId: row.offer_id,
+      secondDose:
+        second === undefined ? null : { code: second.code, startsAt: second.starts_at.toISOString() },
       createdAt: row.created_at.toISOString(),
       cancelledAt: row.cancelled_at?.toISOString() ?? null,
     };
@@ -258,6 +261,7 @@ export const bookingRoutes: ModuleRoutes = (app, { database, clock, config }) =>
           request.params.code,
           citizenScope(request),
           request.body.reason,
+          request.body.secondDose,
           context(request),
         ),
       ),

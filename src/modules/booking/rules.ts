@@ -109,3 +109,30 @@ export function whatToBring(selfDeclarationNeeded: boolean): BringItem[] {
   }
   return items;
 }
+
+export interface DoseInterval {
+  minDays: number;
+  recommendedDays: number;
+  maxDays: number | null;
+}
+
+/** When the plan sets no latest day for a second dose, the search goes this far past the recommended one. */
+export const OPEN_WINDOW_EXTRA_DAYS = 21;
+
+const addDays = (day: string, days: number): string =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * BOOK-10: the days a second dose may be booked on, from the first dose's day and the plan's interval:
+ * the recommended day first, then the nearest allowed days within [min, max].
+ */
+export function secondDoseWindow(
+  firstDay: string,
+  interval: DoseInterval,
+): { earliest: string; target: string; latest: string } {
+  return {
+    earliest: addDays(firstDay, interval.minDays),
+    target: addDays(firstDay, interval.recommendedDays),
+    latest: addDays(firstDay, interval.maxDays ?? interval.recommendedDays + OPEN_WINDOW_EXTRA_DAYS),
+  };
+}

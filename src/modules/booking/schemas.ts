@@ -112,7 +112,14 @@ export const BookHeaders = Type.Object({
 });
 
 export const CancelBody = Type.Object(
-  { reason: Type.String({ minLength: 2, maxLength: 500 }) },
+  {
+    reason: Type.String({ minLength: 2, maxLength: 500 }),
+    secondDose: Type.Optional(
+      Type.Enum(['cancel', 'keep'], {
+        description: 'BOOK-10: cancelling a first dose, what to do with the second',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 
@@ -135,6 +142,8 @@ export const BookingView = Type.Object({
   bring: Type.Array(Type.Object({ code: Type.String(), label: Localized })),
   planVersions: Type.Object({ national: Type.String(), calendar: Nullable(Type.String()) }),
   offerId: Type.String(),
+  /** BOOK-10: the second appointment booked with this first one. */
+  secondDose: Nullable(Type.Object({ code: Type.String(), startsAt: Instant })),
   createdAt: Instant,
   cancelledAt: Nullable(Instant),
 });

@@ -9,11 +9,21 @@ import type { EligibilityService } from '../eligibility/service.ts';
 import type { BookingChannel } from '../eligibility/plan-file.ts';
 import { toEligibilityView } from '../eligibility/views.ts';
 import { findMunicipalityByIstat, isCapOfMunicipality } from '../reference/service.ts';
-import { bookingCode, distanceKm, slotsOfDay, stationsRefusal, whatToBring } from './rules.ts';
+import {
+  bookingCode,
+  distanceKm,
+  secondDoseWindow,
+  slotsOfDay,
+  stationsRefusal,
+  whatToBring,
+} from './rules.ts';
 import type { AccessibilityFeature, BookingsTable, HubStatus } from './tables.ts';
 import './errors.ts';
 
 export type BookingRow = Selectable<BookingsTable>;
+
+/** A booking's columns without its id: the second dose copies the first's. */
+const withoutGenerated = ({ id: _id, ...rest }: BookingRow): Omit<BookingRow, 'id'> => rest;
 type Db = Kysely<DB> | Transaction<DB>;
 
 /** How far from the wanted instant the search looks for a hub's nearest free time (BOOK-7). */
@@ -400,6 +410,7 @@ export class BookingService {
           action: 'book',
           after: row,
         });
+        await this.bookSecondDose(trx, row, slot.day, context);
         return row;
       });
       return { booking, created: true };
@@ -421,6 +432,100 @@ export class BookingService {
       }
       throw error;
     }
+  }
+
+  /**
+   * BOOK-10: for a two-dose product, the second appointment in the same transaction as the first: same
+   * product, same hub, at the plan's recommended interval or the nearest allowed day of its window, at
+   * the time of day nearest to the first. No place in the window: the whole booking is refused.
+   */
+  private async bookSecondDose(
+    trx: Transaction<DB>,
+    first: BookingRow,
+    firstDay: string,
+    context: ActingContext,
+  ) {
+    const product = await trx
+      .selectFrom('products')
+      .select(['primary_cycle_doses', 'name'])
+      .where('code', '=', first.product_code)
+      .executeTakeFirstOrThrow();
+    if (product.primary_cycle_doses < 2) return;
+    const plan = await this.eligibility.planInForce(romeDate(context.now), trx);
+    const interval =
+      plan.national.intervals.find((i) => i.product === first.product_code && i.afterDose === 1) ??
+      (await this.catalogueInterval(trx, first.product_code));
+    const window = secondDoseWindow(firstDay, interval);
+    const firstMinuteOfDay = (first.starts_at.getTime() - romeInstant(firstDay).getTime()) / 60_000;
+    const candidates = await sql<{ id: number }>`
+      SELECT s.id FROM slots s
+      JOIN hub_day_stock st ON st.vaccination_point_id = s.vaccination_point_id AND st.day = s.day
+        AND st.product_code = ${first.product_code} AND st.booked < st.doses
+      WHERE s.vaccination_point_id = ${first.vaccination_point_id} AND s.booked < s.capacity
+        AND s.day BETWEEN ${window.earliest}::date AND ${window.latest}::date
+      ORDER BY abs(s.day - ${window.target}::date),
+        abs(extract(epoch FROM s.starts_at - (s.day::timestamp AT TIME ZONE 'Europe/Rome')) / 60 - ${firstMinuteOfDay}),
+        s.starts_at
+      LIMIT 5`.execute(trx);
+    for (const candidate of candidates.rows) {
+      const slot = await trx
+        .updateTable('slots')
+        .set((eb) => ({ booked: eb('booked', '+', 1) }))
+        .where('id', '=', candidate.id)
+        .whereRef('booked', '<', 'capacity')
+        .returning(['id', 'starts_at', 'day'])
+        .executeTakeFirst();
+      if (slot === undefined) continue;
+      await this.takeDose(trx, first.vaccination_point_id, slot.day, [first.product_code]);
+      const second = await trx
+        .insertInto('bookings')
+        .values({
+          ...withoutGenerated(first),
+          code: bookingCode(randomBytes(8)),
+          dose_number: 2,
+          slot_id: slot.id,
+          starts_at: slot.starts_at,
+          idempotency_key: null,
+          first_dose_booking_id: first.id,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, context, {
+        entityType: 'booking',
+        entityId: second.id,
+        action: 'book_second_dose',
+        after: second,
+      });
+      return;
+    }
+    throw new DomainError('SECOND_DOSE_NO_PLACE', {
+      params: { product: product.name, earliest: window.earliest, latest: window.latest },
+    });
+  }
+
+  private async catalogueInterval(db: Db, productCode: string) {
+    const row = await db
+      .selectFrom('products')
+      .select('entry')
+      .where('code', '=', productCode)
+      .executeTakeFirstOrThrow();
+    const entry = row.entry as {
+      intervals: { afterDose: number; minDays: number; recommendedDays: number; maxDays: number | null }[];
+    };
+    const interval = entry.intervals.find((i) => i.afterDose === 1);
+    if (interval === undefined) throw new Error(`product ${productCode} has two doses and no interval`);
+    return interval;
+  }
+
+  /** BOOK-10: the second dose booked with a first one, if any and still open. */
+  async secondDoseOf(booking: BookingRow): Promise<BookingRow | undefined> {
+    if (booking.dose_number !== 1) return undefined;
+    return this.db
+      .selectFrom('bookings')
+      .selectAll()
+      .where('first_dose_booking_id', '=', booking.id)
+      .where('status', '=', 'confirmed')
+      .executeTakeFirst();
   }
 
   private async byIdempotencyKey(key: string, personId: number): Promise<BookingRow | undefined> {
@@ -511,11 +616,43 @@ export class BookingService {
     code: string,
     personId: number | undefined,
     reason: string,
+    secondDose: 'cancel' | 'keep' | undefined,
     context: ActingContext,
   ): Promise<BookingRow> {
     return this.db.transaction().execute(async (trx) => {
       const before = await this.lockBooking(trx, code, personId);
+      const second = await trx
+        .selectFrom('bookings')
+        .selectAll()
+        .where('first_dose_booking_id', '=', before.id)
+        .where('status', '=', 'confirmed')
+        .forUpdate()
+        .executeTakeFirst();
+      // BOOK-10: cancelling a first dose asks what to do with the second.
+      if (second !== undefined && secondDose === undefined) {
+        throw new DomainError('SECOND_DOSE_DECISION_REQUIRED', {
+          pointer: '/secondDose',
+          params: { code: second.code, startsAt: second.starts_at.toISOString().slice(0, 10) },
+        });
+      }
+      if (second !== undefined && secondDose === 'cancel') {
+        await this.release(trx, second);
+        const cancelled = await trx
+          .updateTable('bookings')
+          .set({ status: 'cancelled', cancelled_at: context.now, cancel_reason: reason })
+          .where('id', '=', second.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await recordAudit(trx, context, {
+          entityType: 'booking',
+          entityId: second.id,
+          action: 'cancel',
+          before: second,
+          after: cancelled,
+        });
+      }
       await this.release(trx, before);
+
       const after = await trx
         .updateTable('bookings')
         .set({ status: 'cancelled', cancelled_at: context.now, cancel_reason: reason })
@@ -556,7 +693,14 @@ export class BookingService {
         .select('status')
         .where('vaccination_point_id', '=', slot.vaccination_point_id)
         .executeTakeFirst();
-      if (hub?.status !== 'active') throw new DomainError('HUB_NOT_BOOKABLE', { pointer: '/slotId' });
+      // BOOK-4: a hub closed to new bookings still serves the second doses it gave.
+      const keepsItsSecondDose =
+        hub?.status === 'closed_to_new' &&
+        before.dose_number >= 2 &&
+        slot.vaccination_point_id === before.vaccination_point_id;
+      if (hub?.status !== 'active' && !keepsItsSecondDose) {
+        throw new DomainError('HUB_NOT_BOOKABLE', { pointer: '/slotId' });
+      }
       await this.release(trx, before);
       // The same product when the new hub has it (a cycle keeps its product), else the system's choice.
       const product = await this.takeDose(trx, slot.vaccination_point_id, slot.day, [
