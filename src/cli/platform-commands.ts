@@ -11,7 +11,7 @@ import { systemContext } from '../platform/audit/audit.ts';
 import { AuthService } from '../platform/auth/service.ts';
 import { STAFF_ROLES, type StaffRole } from '../platform/auth/roles.ts';
 import { buildServer } from '../server.ts';
-import { seedDemo, seedDemoFragileList, DEMO_PASSWORD } from '../modules/demo/seed.ts';
+import { seedDemo, seedDemoCapacity, seedDemoFragileList, DEMO_PASSWORD } from '../modules/demo/seed.ts';
 import { UsageError, withDatabase, parsePositiveInteger } from './context.ts';
 
 async function openConfigured(config: Config): Promise<Database> {
@@ -122,6 +122,9 @@ export function registerPlatformCommands(program: Command): void {
       await seedDemoFragileList(database, systemClock, config.DATA_DIR, (line) => console.log(line)).catch(
         (error: unknown) =>
           console.error('demo fragile list not loaded:', error instanceof Error ? error.message : error),
+      );
+      await seedDemoCapacity(database, systemClock, (line) => console.log(line)).catch((error: unknown) =>
+        console.error('demo booking capacity not set:', error instanceof Error ? error.message : error),
       );
     });
 

@@ -6,6 +6,8 @@ import type { StaffRole } from '../../platform/auth/roles.ts';
 import { loadReferenceData } from '../reference/service.ts';
 import { generatePopulationIntoDatabase } from '../population/service.ts';
 import { EligibilityService } from '../eligibility/service.ts';
+import { BookingService } from '../booking/service.ts';
+import { romeDate } from '../../platform/clock.ts';
 import { ListService } from '../eligibility/lists/service.ts';
 import { writeSyntheticFragileList } from '../eligibility/lists/synthetic.ts';
 import { mkdir } from 'node:fs/promises';
@@ -168,5 +170,76 @@ export async function seedDemoFragileList(
   log(
     `demo fragile list of ${authority.health_authority_code} loaded: ${upload.rows_loaded.toLocaleString('en-US')} entitlements, ` +
       `${upload.rows_rejected} rejected (${Date.now() - started} ms)`,
+  );
+}
+
+/**
+ * Days the demo hubs open, counted from today: two weeks of first doses, and the days second doses fall on
+ * (Comirnaty 21, Spikevax 28, Vaxzevria up to 84 days later, BOOK-10).
+ */
+const DEMO_OPEN_DAYS = [
+  ...Array.from({ length: 14 }, (_, i) => i),
+  ...Array.from({ length: 15 }, (_, i) => 21 + i),
+  ...Array.from({ length: 7 }, (_, i) => 80 + i),
+];
+
+/**
+ * The demo's booking capacity: every hub active with 10 stations (the Cremona one step-free, with parking and
+ * sign-language sessions), open 09:00-17:00 on the days above with doses of the three 2021 products. Run
+ * once the platform is ready; skipped when any hub is already configured.
+ */
+export async function seedDemoCapacity(
+  database: Database,
+  clock: Clock,
+  log: (line: string) => void,
+): Promise<void> {
+  const db = database.db;
+  if ((await db.selectFrom('hubs').select('vaccination_point_id').limit(1).executeTakeFirst()) !== undefined)
+    return;
+  const started = Date.now();
+  const booking = new BookingService(db, clock, new EligibilityService(db, clock, DEMO_REGION));
+  const context = systemContext('demo-seed', clock.now());
+  const hubs = await db
+    .selectFrom('vaccination_points')
+    .select(['id', 'code'])
+    .where('kind', '=', 'hub')
+    .orderBy('code')
+    .execute();
+  const today = romeDate(clock.now());
+  let slots = 0;
+  for (const [index, hub] of hubs.entries()) {
+    await booking.configureHub(
+      hub.id,
+      {
+        stations: 10,
+        accessibility: index === 0 ? ['step_free', 'parking', 'sign_language'] : ['parking'],
+        status: 'active',
+      },
+      context,
+    );
+    for (const offset of DEMO_OPEN_DAYS) {
+      const day = new Date(Date.parse(`${today}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+      const result = await booking.setHubDay(
+        hub.id,
+        day,
+        {
+          opensAt: '09:00',
+          closesAt: '17:00',
+          stations: 10,
+          minutesPerVaccination: 5,
+          slotMinutes: 15,
+          stock: [
+            { product: 'COMIRNATY-30', doses: 400 },
+            { product: 'SPIKEVAX', doses: 300 },
+            { product: 'VAXZEVRIA', doses: 400 },
+          ],
+        },
+        context,
+      );
+      slots += result.slots;
+    }
+  }
+  log(
+    `demo booking capacity: ${hubs.length} hubs, ${slots.toLocaleString('en-US')} slots over ${DEMO_OPEN_DAYS.length} days (${Date.now() - started} ms)`,
   );
 }
