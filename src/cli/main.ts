@@ -9,6 +9,7 @@ import { registerRegistryCommands } from '../modules/registry/cli.ts';
 import { registerForeignerCommands } from '../modules/registry/foreigners-cli.ts';
 import { registerNationalCommands } from '../national/cli.ts';
 import { registerEligibilityCommands } from '../modules/eligibility/cli.ts';
+import { registerBookingCommands } from '../modules/booking/cli.ts';
 
 const program = new Command('vaxhub')
   .description('Vaxhub: the regional vaccination campaign platform, and its tools for bulk work')
@@ -22,6 +23,7 @@ registerRegistryCommands(program);
 registerForeignerCommands(program);
 registerNationalCommands(program);
 registerEligibilityCommands(program);
+registerBookingCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -6,6 +6,7 @@ import { loadReferenceData } from '../reference/service.ts';
 import { generatePopulationIntoDatabase } from '../population/service.ts';
 import { EligibilityService } from '../eligibility/service.ts';
 import { BookingService } from './service.ts';
+import { checkInvariants } from './invariants.ts';
 import { systemContext } from '../../platform/audit/audit.ts';
 import type { fixedClock } from '../../platform/clock.ts';
 import type { App } from '../../platform/http/types.ts';
@@ -553,6 +554,34 @@ describeEachDatabase('Booking', (database) => {
         { stations: 8, accessibility: [], status: 'active' },
         systemContext('test', clock.now()),
       );
+    });
+  });
+
+  describe('REL-1 invariants', () => {
+    it('REL-1 after all these bookings the invariants hold; a drifted counter and a lost booking are found', async () => {
+      const confirmed = (
+        await database().db.selectFrom('bookings').select('code').where('status', '=', 'confirmed').execute()
+      ).map((row) => row.code);
+      expect(confirmed.length).toBeGreaterThan(5);
+      const clean = await checkInvariants(database().db, confirmed);
+      expect(clean).toMatchObject({
+        holds: true,
+        slotCountersOff: 0,
+        stockCountersOff: 0,
+        confirmedBookingsMissing: [],
+      });
+      const slot = await slotAt(cremona, `${DAY}T07:15:00Z`);
+      await sql`UPDATE slots SET booked = booked + 1 WHERE id = ${slot.id}`.execute(database().db);
+      try {
+        const drifted = await checkInvariants(database().db, [...confirmed, 'ZZZZZZZZ']);
+        expect(drifted).toMatchObject({
+          holds: false,
+          slotCountersOff: 1,
+          confirmedBookingsMissing: ['ZZZZZZZZ'],
+        });
+      } finally {
+        await sql`UPDATE slots SET booked = booked - 1 WHERE id = ${slot.id}`.execute(database().db);
+      }
     });
   });
 });
