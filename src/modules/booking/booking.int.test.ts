@@ -42,6 +42,9 @@ const DAY = '2021-04-14';
 const TIGHT_DAY = '2021-04-15';
 /** BOOK-10: Vaxzevria's second dose, 84 days later (plan IT-2021-04-10). */
 const SECOND_DOSE_DAY = '2021-07-07';
+/** Group booking: a small day, and Comirnaty's second dose 21 days after it. */
+const GROUP_DAY = '2021-04-16';
+const GROUP_SECOND_DOSE_DAY = '2021-05-07';
 
 describeEachDatabase('Booking', (database) => {
   let app: App;
@@ -143,6 +146,24 @@ describeEachDatabase('Booking', (database) => {
       },
       setup,
     );
+    for (const [day, opensAt, closesAt, stations, product] of [
+      [GROUP_DAY, '09:00', '10:00', 2, 'COMIRNATY-30'],
+      [GROUP_SECOND_DOSE_DAY, '09:00', '12:00', 10, 'COMIRNATY-30'],
+    ] as const) {
+      await service.setHubDay(
+        cremona,
+        day,
+        {
+          opensAt,
+          closesAt,
+          stations,
+          minutesPerVaccination: 15,
+          slotMinutes: 15,
+          stock: [{ product, doses: 100 }],
+        },
+        setup,
+      );
+    }
     elderly = (
       await sql<Person>`SELECT id, tax_code, health_card_number FROM persons WHERE health_card_number IS NOT NULL
         AND birth_date BETWEEN '1942-01-01' AND '1946-12-31' ORDER BY id LIMIT 12`.execute(database().db)
@@ -554,6 +575,100 @@ describeEachDatabase('Booking', (database) => {
         { stations: 8, accessibility: [], status: 'active' },
         systemContext('test', clock.now()),
       );
+    });
+  });
+
+  describe('Group booking (ELIG-13)', () => {
+    it('ELIG-13 a fragile person and 3 caregivers are booked in one step into adjacent times, all or none', async () => {
+      const eligibility = new EligibilityService(database().db, clock, '03');
+      const setup = systemContext('test', clock.now());
+      const adults = (
+        await sql<Person>`SELECT id, tax_code, health_card_number FROM persons WHERE health_card_number IS NOT NULL
+          AND birth_date BETWEEN '1965-01-01' AND '1985-12-31' ORDER BY id LIMIT 5`.execute(database().db)
+      ).rows as [Person, Person, Person, Person, Person];
+      const [fragile, ...caregivers] = adults;
+      await eligibility.grant(
+        fragile.id,
+        {
+          category: 'severe_disability',
+          conditionCode: null,
+          source: 'inps_list',
+          evidenceStatus: 'verified',
+          validFrom: new Date('2021-04-01T00:00:00Z'),
+          reason: null,
+          sourceReference: null,
+        },
+        setup,
+      );
+      const links = [];
+      for (const caregiver of caregivers.slice(0, 3)) {
+        links.push(
+          await eligibility.addLink(
+            fragile.id,
+            {
+              person: { personId: caregiver.id },
+              relation: 'caregiver',
+              source: 'contact_center',
+              evidenceStatus: 'verified',
+            },
+            setup,
+          ),
+        );
+      }
+      const first = await slotAt(cremona, `${GROUP_DAY}T07:00:00Z`);
+      const headers = await citizen(fragile);
+      const group = await app.inject({
+        method: 'POST',
+        url: '/bookings/group',
+        headers: { ...headers, 'idempotency-key': 'group-key-0001' },
+        payload: { slotId: first.id, linkIds: links.map((l) => l.id), includeFragilePerson: true },
+      });
+      expect(group.statusCode).toBe(201);
+      const made = group.json<{ groupCode: string; bookings: Booking[] }>();
+      expect(made.groupCode).toMatch(/^[A-Z2-9]{8}$/);
+      expect(made.bookings.map((b) => b.startsAt)).toEqual([
+        `${GROUP_DAY}T07:00:00.000Z`,
+        `${GROUP_DAY}T07:00:00.000Z`,
+        `${GROUP_DAY}T07:15:00.000Z`,
+        `${GROUP_DAY}T07:15:00.000Z`,
+      ]);
+      const retried = await app.inject({
+        method: 'POST',
+        url: '/bookings/group',
+        headers: { ...headers, 'idempotency-key': 'group-key-0001' },
+        payload: { slotId: first.id, linkIds: links.map((l) => l.id), includeFragilePerson: true },
+      });
+      expect(retried.statusCode).toBe(200);
+      expect(retried.json<{ bookings: Booking[] }>().bookings.map((b) => b.code)).toEqual(
+        made.bookings.map((b) => b.code),
+      );
+
+      // All or none: a new caregiver who could book, then one who already holds a booking: nobody is booked.
+      const before = await slotAt(cremona, `${GROUP_DAY}T07:30:00Z`);
+      await eligibility.removeLink(fragile.id, links[2]?.id ?? 0, 'replaced', setup);
+      const newcomer = await eligibility.addLink(
+        fragile.id,
+        {
+          person: { personId: caregivers[3]?.id ?? 0 },
+          relation: 'caregiver',
+          source: 'contact_center',
+          evidenceStatus: 'verified',
+        },
+        setup,
+      );
+      const again = await app.inject({
+        method: 'POST',
+        url: '/bookings/group',
+        headers: await as('call_center'),
+        payload: {
+          slotId: before.id,
+          fragilePersonId: fragile.id,
+          linkIds: [newcomer.id, links[0]?.id],
+          includeFragilePerson: false,
+        },
+      });
+      expect(again.json()).toMatchObject({ code: 'BOOKING_ALREADY_OPEN' });
+      expect((await slotAt(cremona, `${GROUP_DAY}T07:30:00Z`)).booked).toBe(before.booked);
     });
   });
 

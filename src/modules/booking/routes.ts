@@ -13,6 +13,7 @@ import {
   BookingCodeParams,
   BookingView,
   CancelBody,
+  GroupBookBody,
   HubDayBody,
   HubDayParams,
   HubDayView,
@@ -23,6 +24,11 @@ import {
   SlotSearchQuery,
   SlotSearchView,
 } from './schemas.ts';
+
+const GroupBookingView = Type.Object({
+  groupCode: Type.Union([Type.String(), Type.Null()]),
+  bookings: Type.Array(BookingView),
+});
 
 /** BOOK-11: who books, through which channel: citizens themselves, and the channels that book for them. */
 const BOOKERS: readonly Role[] = ['citizen', 'call_center', 'contact_center_supervisor', 'pharmacist', 'gp'];
@@ -224,6 +230,45 @@ export const bookingRoutes: ModuleRoutes = (app, { database, clock, config }) =>
         context(request),
       );
       return reply.code(result.created ? 201 : 200).send(await view(result.booking));
+    },
+  );
+
+  app.post(
+    '/bookings/group',
+    {
+      schema: {
+        operationId: 'bookGroup',
+        tags: ['booking'],
+        summary:
+          'Book a fragile person and up to 3 linked people in one step, in adjacent times at one hub: all or none (ELIG-13)',
+        headers: BookHeaders,
+        body: GroupBookBody,
+        response: { 200: GroupBookingView, 201: GroupBookingView },
+      },
+      config: { access: BOOKERS },
+    },
+    async (request, reply) => {
+      const fragilePersonId = personOf(request, request.body.fragilePersonId);
+      const links = await eligibility.links(fragilePersonId);
+      const linked = request.body.linkIds.map((linkId) => {
+        const link = links.find((l) => l.id === linkId);
+        if (link === undefined) throw new DomainError('LINK_NOT_FOUND', { pointer: '/linkIds' });
+        return link.linked_person_id;
+      });
+      const personIds = [...(request.body.includeFragilePerson ? [fragilePersonId] : []), ...linked];
+      const result = await booking.bookTogether(
+        {
+          personIds,
+          slotId: request.body.slotId,
+          idempotencyKey: request.headers['idempotency-key'],
+          channel: channelOf(request),
+        },
+        context(request),
+      );
+      const bookings = await Promise.all(result.bookings.map(view));
+      return reply
+        .code(result.created ? 201 : 200)
+        .send({ groupCode: result.bookings[0]?.group_code ?? null, bookings });
     },
   );
 

@@ -111,6 +111,22 @@ export const BookHeaders = Type.Object({
   ),
 });
 
+export const GroupBookBody = Type.Object(
+  {
+    slotId: Id,
+    fragilePersonId: Type.Optional(Id),
+    linkIds: Type.Array(Id, {
+      maxItems: 3,
+      uniqueItems: true,
+      description: 'ELIG-13: up to 3 linked people',
+    }),
+    includeFragilePerson: Type.Boolean({
+      description: 'false when the fragile person is already vaccinated',
+    }),
+  },
+  { additionalProperties: false },
+);
+
 export const CancelBody = Type.Object(
   {
     reason: Type.String({ minLength: 2, maxLength: 500 }),

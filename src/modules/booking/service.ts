@@ -7,6 +7,7 @@ import { DomainError } from '../../platform/http/problem.ts';
 import { recordAudit, type ActingContext } from '../../platform/audit/audit.ts';
 import type { EligibilityService } from '../eligibility/service.ts';
 import type { BookingChannel } from '../eligibility/plan-file.ts';
+import type { OfferMatch } from '../eligibility/rules.ts';
 import { toEligibilityView } from '../eligibility/views.ts';
 import { findMunicipalityByIstat, isCapOfMunicipality } from '../reference/service.ts';
 import {
@@ -343,88 +344,157 @@ export class BookingService {
     input: { personId: number; slotId: number; idempotencyKey: string | undefined; channel: BookingChannel },
     context: ActingContext,
   ): Promise<{ booking: BookingRow; created: boolean }> {
+    const result = await this.bookTogether(
+      {
+        personIds: [input.personId],
+        slotId: input.slotId,
+        idempotencyKey: input.idempotencyKey,
+        channel: input.channel,
+      },
+      context,
+    );
+    const [booking] = result.bookings;
+    if (booking === undefined) throw new Error('a booking of one person made no booking');
+    return { booking, created: result.created };
+  }
+
+  /**
+   * Group booking (beyond the seeds; ELIG-13): a fragile person and up to 3 linked people in one step,
+   * in the chosen slot and the ones right after it at the same hub, all or none. A single booking is a
+   * group of one that must fit the chosen slot.
+   */
+  async bookTogether(
+    input: {
+      personIds: number[];
+      slotId: number;
+      idempotencyKey: string | undefined;
+      channel: BookingChannel;
+    },
+    context: ActingContext,
+  ): Promise<{ bookings: BookingRow[]; created: boolean }> {
+    const [leader] = input.personIds;
+    if (leader === undefined) throw new DomainError('PERSON_REQUIRED', { pointer: '/personIds' });
     if (input.idempotencyKey !== undefined) {
-      const earlier = await this.byIdempotencyKey(input.idempotencyKey, input.personId);
-      if (earlier !== undefined) return { booking: earlier, created: false };
+      const earlier = await this.groupByIdempotencyKey(input.idempotencyKey, leader);
+      if (earlier.length > 0) return { bookings: earlier, created: false };
     }
-    const explanation = await this.eligibility.explain(input.personId, input.channel);
-    if (!explanation.bookable || explanation.match === null) {
-      const view = toEligibilityView(input.personId, explanation);
-      throw new DomainError('BOOKING_NOT_ENTITLED', {
-        params: { message: view.message.it },
-        extensions: { nextStep: view.nextStep, messageEn: view.message.en },
-      });
+    const members: {
+      personId: number;
+      explanation: Awaited<ReturnType<EligibilityService['explain']>>;
+      match: OfferMatch;
+    }[] = [];
+    for (const personId of input.personIds) {
+      const explanation = await this.eligibility.explain(personId, input.channel);
+      if (!explanation.bookable || explanation.match === null) {
+        const view = toEligibilityView(personId, explanation);
+        throw new DomainError('BOOKING_NOT_ENTITLED', {
+          params: { message: view.message.it },
+          extensions: { personId, nextStep: view.nextStep, messageEn: view.message.en },
+        });
+      }
+      members.push({ personId, explanation, match: explanation.match });
     }
-    const match = explanation.match;
+    const groupCode = input.personIds.length > 1 ? bookingCode(randomBytes(8)) : null;
+    let current: number | undefined;
     try {
-      const booking = await this.db.transaction().execute(async (trx) => {
-        const slot = await trx
+      const bookings = await this.db.transaction().execute(async (trx) => {
+        const first = await trx
           .selectFrom('slots')
           .selectAll()
           .where('id', '=', input.slotId)
           .executeTakeFirst();
-        if (slot === undefined) throw new DomainError('SLOT_NOT_FOUND', { pointer: '/slotId' });
-        if (slot.starts_at <= context.now) throw new DomainError('SLOT_IN_THE_PAST', { pointer: '/slotId' });
-        if (slot.day < match.offer.vaccinationsStartOn) {
-          throw new DomainError('BOOKING_BEFORE_VACCINATIONS_START', {
-            pointer: '/slotId',
-            params: { vaccinationsStartOn: match.offer.vaccinationsStartOn },
-          });
-        }
+        if (first === undefined) throw new DomainError('SLOT_NOT_FOUND', { pointer: '/slotId' });
+        if (first.starts_at <= context.now) throw new DomainError('SLOT_IN_THE_PAST', { pointer: '/slotId' });
         const hub = await trx
           .selectFrom('hubs')
           .select('status')
-          .where('vaccination_point_id', '=', slot.vaccination_point_id)
+          .where('vaccination_point_id', '=', first.vaccination_point_id)
           .executeTakeFirst();
         if (hub?.status !== 'active') throw new DomainError('HUB_NOT_BOOKABLE', { pointer: '/slotId' });
-        const product = await this.takeDose(trx, slot.vaccination_point_id, slot.day, match.products);
-        await this.takePlace(trx, slot.id);
-        const row = await trx
-          .insertInto('bookings')
-          .values({
-            code: bookingCode(randomBytes(8)),
-            person_id: input.personId,
-            dose_number: 1,
-            slot_id: slot.id,
-            vaccination_point_id: slot.vaccination_point_id,
-            starts_at: slot.starts_at,
-            product_code: product,
-            status: 'confirmed',
-            channel: input.channel,
-            created_by_kind: context.actorKind,
-            created_by_id: context.actorId,
-            idempotency_key: input.idempotencyKey ?? null,
-            plan_national_version: explanation.planVersions.national,
-            plan_calendar_version: explanation.planVersions.calendar,
-            offer_id: match.offer.id,
-            self_declaration_needed:
-              match.qualification.basis.kind !== 'age' &&
-              match.qualification.basis.entitlement.evidenceStatus === 'self_declared',
-            created_at: context.now,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        await recordAudit(trx, context, {
-          entityType: 'booking',
-          entityId: row.id,
-          action: 'book',
-          after: row,
-        });
-        await this.bookSecondDose(trx, row, slot.day, context);
-        return row;
+        // The chosen slot, and for a group the ones right after it on the same day.
+        const slots = await trx
+          .selectFrom('slots')
+          .selectAll()
+          .where('vaccination_point_id', '=', first.vaccination_point_id)
+          .where('day', '=', first.day)
+          .where('starts_at', '>=', first.starts_at)
+          .orderBy('starts_at')
+          .limit(input.personIds.length)
+          .execute();
+        const made: BookingRow[] = [];
+        let slotIndex = 0;
+        for (const [index, member] of members.entries()) {
+          current = member.personId;
+          if (first.day < member.match.offer.vaccinationsStartOn) {
+            throw new DomainError('BOOKING_BEFORE_VACCINATIONS_START', {
+              pointer: '/slotId',
+              params: { vaccinationsStartOn: member.match.offer.vaccinationsStartOn },
+            });
+          }
+          while (slotIndex < slots.length && !(await this.tryTakePlace(trx, slots[slotIndex]?.id ?? 0)))
+            slotIndex += 1;
+          const slot = slots[slotIndex];
+          if (slot === undefined) throw new DomainError('SLOT_FULL', { pointer: '/slotId' });
+          const product = await this.takeDose(
+            trx,
+            slot.vaccination_point_id,
+            slot.day,
+            member.match.products,
+          );
+          const basis = member.match.qualification.basis;
+          const row = await trx
+            .insertInto('bookings')
+            .values({
+              code: bookingCode(randomBytes(8)),
+              person_id: member.personId,
+              dose_number: 1,
+              slot_id: slot.id,
+              vaccination_point_id: slot.vaccination_point_id,
+              starts_at: slot.starts_at,
+              product_code: product,
+              status: 'confirmed',
+              channel: input.channel,
+              created_by_kind: context.actorKind,
+              created_by_id: context.actorId,
+              idempotency_key:
+                input.idempotencyKey === undefined
+                  ? null
+                  : index === 0
+                    ? input.idempotencyKey
+                    : `${input.idempotencyKey}#${index + 1}`,
+              group_code: groupCode,
+              plan_national_version: member.explanation.planVersions.national,
+              plan_calendar_version: member.explanation.planVersions.calendar,
+              offer_id: member.match.offer.id,
+              self_declaration_needed:
+                basis.kind !== 'age' && basis.entitlement.evidenceStatus === 'self_declared',
+              created_at: context.now,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          await recordAudit(trx, context, {
+            entityType: 'booking',
+            entityId: row.id,
+            action: 'book',
+            after: row,
+          });
+          await this.bookSecondDose(trx, row, slot.day, context);
+          made.push(row);
+        }
+        return made;
       });
-      return { booking, created: true };
+      return { bookings, created: true };
     } catch (error) {
       const constraint = violatedConstraint(error);
       if (constraint === 'bookings_idempotency_key' && input.idempotencyKey !== undefined) {
-        const earlier = await this.byIdempotencyKey(input.idempotencyKey, input.personId);
-        if (earlier !== undefined) return { booking: earlier, created: false };
+        const earlier = await this.groupByIdempotencyKey(input.idempotencyKey, leader);
+        if (earlier.length > 0) return { bookings: earlier, created: false };
       }
       if (constraint === 'bookings_one_open_per_dose') {
         const open = await this.db
           .selectFrom('bookings')
           .select('code')
-          .where('person_id', '=', input.personId)
+          .where('person_id', '=', current ?? leader)
           .where('dose_number', '=', 1)
           .where('status', '=', 'confirmed')
           .executeTakeFirst();
@@ -432,6 +502,20 @@ export class BookingService {
       }
       throw error;
     }
+  }
+
+  /** The bookings a key made: the leader's carries the key, the group shares its code. */
+  private async groupByIdempotencyKey(key: string, personId: number): Promise<BookingRow[]> {
+    const earlier = await this.byIdempotencyKey(key, personId);
+    if (earlier === undefined) return [];
+    if (earlier.group_code === null) return [earlier];
+    return this.db
+      .selectFrom('bookings')
+      .selectAll()
+      .where('group_code', '=', earlier.group_code)
+      .where('dose_number', '=', 1)
+      .orderBy('id')
+      .execute();
   }
 
   /**
@@ -542,6 +626,11 @@ export class BookingService {
 
   /** BOOK-9: one place of the slot, or SLOT_FULL: `booked < capacity` is decided by the row's lock. */
   private async takePlace(trx: Transaction<DB>, slotId: number): Promise<void> {
+    if (!(await this.tryTakePlace(trx, slotId))) throw new DomainError('SLOT_FULL', { pointer: '/slotId' });
+  }
+
+  /** A place of the slot if one is free; nothing changes otherwise. */
+  private async tryTakePlace(trx: Transaction<DB>, slotId: number): Promise<boolean> {
     const taken = await trx
       .updateTable('slots')
       .set((eb) => ({ booked: eb('booked', '+', 1) }))
@@ -549,7 +638,7 @@ export class BookingService {
       .whereRef('booked', '<', 'capacity')
       .returning('id')
       .executeTakeFirst();
-    if (taken === undefined) throw new DomainError('SLOT_FULL', { pointer: '/slotId' });
+    return taken !== undefined;
   }
 
   /** The first of the person's products (in the plan's order) the hub still has a dose of that day. */

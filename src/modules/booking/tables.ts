@@ -64,6 +64,7 @@ export interface BookingsTable {
   offer_id: string;
   self_declaration_needed: boolean;
   first_dose_booking_id: number | null;
+  group_code: string | null;
   created_at: Date;
   cancelled_at: Date | null;
   cancel_reason: string | null;
