@@ -172,7 +172,7 @@ export const bookingRoutes: ModuleRoutes = (app, { database, clock, config }) =>
         querystring: SlotSearchQuery,
         response: { 200: SlotSearchView },
       },
-      config: { access: BOOKERS },
+      config: { access: BOOKERS, admission: 'booking' },
     },
     async (request) => {
       const query = request.query;
@@ -217,7 +217,7 @@ export const bookingRoutes: ModuleRoutes = (app, { database, clock, config }) =>
         body: BookBody,
         response: { 200: BookingView, 201: BookingView },
       },
-      config: { access: BOOKERS },
+      config: { access: BOOKERS, admission: 'booking' },
     },
     async (request, reply) => {
       const result = await booking.book(
@@ -245,7 +245,7 @@ export const bookingRoutes: ModuleRoutes = (app, { database, clock, config }) =>
         body: GroupBookBody,
         response: { 200: GroupBookingView, 201: GroupBookingView },
       },
-      config: { access: BOOKERS },
+      config: { access: BOOKERS, admission: 'booking' },
     },
     async (request, reply) => {
       const fragilePersonId = personOf(request, request.body.fragilePersonId);

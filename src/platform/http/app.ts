@@ -1,3 +1,4 @@
+import { AdmissionGate } from './admission.ts';
 import { registerOpenApi } from './openapi.ts';
 import Fastify, {
   LogController,
@@ -25,6 +26,9 @@ import './errors.ts';
 export const SESSION_COOKIE = 'vaxhub_session';
 export const CSRF_HEADER = 'x-csrf-token';
 const CORRELATION_HEADER = 'x-correlation-id';
+/** What a shed request is told: long enough for a surge's wave to pass, short enough not to lose the citizen. */
+const ADMISSION_RETRY_AFTER_SECONDS = 2;
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const OPERATION_ID = /^[a-z][a-zA-Z0-9]+$/;
 
@@ -123,6 +127,41 @@ export async function buildHttpApp(
       bearer: { type: 'http', scheme: 'bearer' },
       session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
     },
+  });
+
+  // REL-5: shed a surge before any work (even the session lookup) is done for it.
+  const gates = {
+    booking: new AdmissionGate(
+      context.config.ADMISSION_MAX_IN_FLIGHT,
+      context.config.ADMISSION_MAX_QUEUE,
+      context.config.ADMISSION_MAX_WAIT_MS,
+    ),
+  };
+  const admitted = new WeakMap<FastifyRequest, AdmissionGate>();
+  app.addHook('onRequest', async (request) => {
+    const group = request.routeOptions.config.admission;
+    if (group === undefined) return;
+    const gate = gates[group];
+    if (!(await gate.enter())) {
+      throw new DomainError('TOO_MANY_REQUESTS', {
+        params: { retryAfter: ADMISSION_RETRY_AFTER_SECONDS },
+        headers: { 'retry-after': String(ADMISSION_RETRY_AFTER_SECONDS) },
+      });
+    }
+    admitted.set(request, gate);
+  });
+  // The place is given back once, when the response is sent or the client goes away.
+  const leave = (request: FastifyRequest): void => {
+    admitted.get(request)?.leave();
+    admitted.delete(request);
+  };
+  app.addHook('onResponse', (request, _reply, done) => {
+    leave(request);
+    done();
+  });
+  app.addHook('onRequestAbort', (request, done) => {
+    leave(request);
+    done();
   });
 
   app.addHook('onRequest', async (request, reply) => {

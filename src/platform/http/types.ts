@@ -14,6 +14,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call this route (SEC-1): declared next to every route, checked before anything else. */
     access?: Access;
+    /** REL-5: the admission group that sheds this route's load under a surge (see admission.ts). */
+    admission?: 'booking';
   }
   interface FastifyRequest {
     actor: Actor;
