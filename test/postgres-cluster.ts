@@ -11,6 +11,8 @@ import net from 'node:net';
  */
 export interface PostgresCluster {
   url(database: string): string;
+  /** The same database through the cluster's Unix-domain socket (for processes on this machine). */
+  socketUrl(database: string): string;
   stop(): void;
 }
 
@@ -35,7 +37,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startPostgresCluster(binDir: string): Promise<PostgresCluster> {
+export async function startPostgresCluster(
+  binDir: string,
+  settings: readonly string[] = [],
+): Promise<PostgresCluster> {
   const root = mkdtempSync(path.join(tmpdir(), 'vaxhub-pg-'));
   const dataDir = path.join(root, 'data');
   const asRoot = process.getuid?.() === 0;
@@ -51,11 +56,12 @@ export async function startPostgresCluster(binDir: string): Promise<PostgresClus
   }
   run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale']);
   const port = await freePort();
-  const options = `-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${root} -c max_connections=200`;
+  const options = `-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${root} -c max_connections=200 ${settings.map((setting) => `-c ${setting}`).join(' ')}`;
   run('pg_ctl', ['-D', dataDir, '-o', options, '-l', path.join(root, 'server.log'), '-w', 'start']);
   let stopped = false;
   return {
     url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
+    socketUrl: (database) => `postgres://postgres@${encodeURIComponent(root)}:${port}/${database}`,
     stop() {
       if (stopped) return;
       stopped = true;

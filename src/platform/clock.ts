@@ -20,14 +20,17 @@ export function fixedClock(
   };
 }
 
+// Formatters are built once: building one costs far more than formatting with it.
+const romeCalendar = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Rome',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
 /** The Europe/Rome calendar date (YYYY-MM-DD) of an instant: domain dates are Italian calendar dates. */
 export function romeDate(instant: Date): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/Rome',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(instant);
+  return romeCalendar.format(instant);
 }
 
 const romeWallClock = new Intl.DateTimeFormat('en-CA', {

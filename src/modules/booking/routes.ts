@@ -6,7 +6,7 @@ import { STAFF_ROLES, type Role } from '../../platform/auth/roles.ts';
 import { DomainError } from '../../platform/http/problem.ts';
 import { EligibilityService } from '../eligibility/service.ts';
 import { BOOKING_CHANNELS, type BookingChannel } from '../eligibility/plan-file.ts';
-import { BookingService, type BookingRow } from './service.ts';
+import { BookingService, type BookingRow, type Confirmation } from './service.ts';
 import {
   BookBody,
   BookHeaders,
@@ -68,27 +68,32 @@ export const bookingRoutes: ModuleRoutes = (app, { database, clock, config }) =>
     if (!allowed) throw new DomainError('HUB_OUT_OF_SCOPE', { pointer: '/pointId' });
   };
 
-  const view = async (row: BookingRow): Promise<Static<typeof BookingView>> => {
-    const details = await booking.details(row);
-    const second = await booking.secondDoseOf(row);
-    return {
-      code: row.code,
-      status: row.status,
-      personId: row.person_id,
-      doseNumber: row.dose_number,
-      startsAt: row.starts_at.toISOString(),
-      place: details.place,
-      product: details.product,
-      channel: BOOKING_CHANNELS.find((c) => c === row.channel) ?? 'web',
-      bring: details.bring,
-      planVersions: { national: row.plan_national_version, calendar: row.plan_calendar_version },
-      offerId: row.offer_id,
-      secondDose:
-        second === undefined ? null : { code: second.code, startsAt: second.starts_at.toISOString() },
-      createdAt: row.created_at.toISOString(),
-      cancelledAt: row.cancelled_at?.toISOString() ?? null,
-    };
-  };
+  const view = ({
+    booking: row,
+    place,
+    product,
+    bring,
+    secondDose,
+  }: Confirmation): Static<typeof BookingView> => ({
+    code: row.code,
+    status: row.status,
+    personId: row.person_id,
+    doseNumber: row.dose_number,
+    startsAt: row.starts_at.toISOString(),
+    place,
+    product,
+    channel: BOOKING_CHANNELS.find((c) => c === row.channel) ?? 'web',
+    bring,
+    planVersions: { national: row.plan_national_version, calendar: row.plan_calendar_version },
+    offerId: row.offer_id,
+    secondDose:
+      secondDose === undefined
+        ? null
+        : { code: secondDose.code, startsAt: secondDose.starts_at.toISOString() },
+    createdAt: row.created_at.toISOString(),
+    cancelledAt: row.cancelled_at?.toISOString() ?? null,
+  });
+  const readBack = async (row: BookingRow) => view(await booking.confirmationOf(row));
 
   app.get(
     '/hubs',
@@ -229,7 +234,7 @@ export const bookingRoutes: ModuleRoutes = (app, { database, clock, config }) =>
         },
         context(request),
       );
-      return reply.code(result.created ? 201 : 200).send(await view(result.booking));
+      return reply.code(result.created ? 201 : 200).send(view(result.confirmation));
     },
   );
 
@@ -265,10 +270,10 @@ export const bookingRoutes: ModuleRoutes = (app, { database, clock, config }) =>
         },
         context(request),
       );
-      const bookings = await Promise.all(result.bookings.map(view));
-      return reply
-        .code(result.created ? 201 : 200)
-        .send({ groupCode: result.bookings[0]?.group_code ?? null, bookings });
+      return reply.code(result.created ? 201 : 200).send({
+        groupCode: result.confirmations[0]?.booking.group_code ?? null,
+        bookings: result.confirmations.map(view),
+      });
     },
   );
 
@@ -284,7 +289,7 @@ export const bookingRoutes: ModuleRoutes = (app, { database, clock, config }) =>
       },
       config: { access: BOOKING_READERS },
     },
-    async (request) => view(await booking.getBooking(request.params.code, citizenScope(request))),
+    async (request) => readBack(await booking.getBooking(request.params.code, citizenScope(request))),
   );
 
   app.post(
@@ -301,7 +306,7 @@ export const bookingRoutes: ModuleRoutes = (app, { database, clock, config }) =>
       config: { access: BOOKERS },
     },
     async (request) =>
-      view(
+      readBack(
         await booking.cancel(
           request.params.code,
           citizenScope(request),
@@ -326,7 +331,7 @@ export const bookingRoutes: ModuleRoutes = (app, { database, clock, config }) =>
       config: { access: BOOKERS },
     },
     async (request) =>
-      view(
+      readBack(
         await booking.reschedule(
           request.params.code,
           citizenScope(request),

@@ -6,7 +6,8 @@ import {
   bookingCode,
   distanceKm,
   OPEN_WINDOW_EXTRA_DAYS,
-  secondDoseWindow,
+  secondDoseDays,
+  secondDoseDaysByProduct,
   slotsOfDay,
   stationsRefusal,
   whatToBring,
@@ -142,45 +143,55 @@ describe('whatToBring', () => {
   });
 });
 
-describe('secondDoseWindow', () => {
+describe('secondDoseDays', () => {
   it.each([
     [
       'Comirnaty',
-      '2021-04-14',
       { minDays: 21, recommendedDays: 21, maxDays: null },
-      '2021-05-05',
-      '2021-05-05',
-      21 + OPEN_WINDOW_EXTRA_DAYS,
+      { min: 21, target: 21, max: 21 + OPEN_WINDOW_EXTRA_DAYS },
     ],
     [
       'Spikevax',
-      '2021-04-14',
       { minDays: 28, recommendedDays: 28, maxDays: null },
-      '2021-05-12',
-      '2021-05-12',
-      28 + OPEN_WINDOW_EXTRA_DAYS,
+      { min: 28, target: 28, max: 28 + OPEN_WINDOW_EXTRA_DAYS },
     ],
-    [
-      'Vaxzevria',
-      '2021-04-14',
-      { minDays: 28, recommendedDays: 84, maxDays: 84 },
-      '2021-05-12',
-      '2021-07-07',
-      84,
-    ],
-    [
-      'Vaxzevria across a year end',
-      '2021-12-20',
-      { minDays: 28, recommendedDays: 84, maxDays: 84 },
-      '2022-01-17',
-      '2022-03-14',
-      84,
-    ],
-  ])('BOOK-10 %s from %s', (_product, first, interval, earliest, target, latestDays) => {
-    const window = secondDoseWindow(first, interval);
-    expect(window.earliest).toBe(earliest);
-    expect(window.target).toBe(target);
-    const days = (Date.parse(`${window.latest}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / 86_400_000;
-    expect(days).toBe(latestDays);
+    ['Vaxzevria', { minDays: 28, recommendedDays: 84, maxDays: 84 }, { min: 28, target: 84, max: 84 }],
+  ])('BOOK-10 %s: %j gives %j', (_product, interval, days) => {
+    expect(secondDoseDays(interval)).toEqual(days);
+  });
+});
+
+describe('secondDoseDaysByProduct', () => {
+  const catalogue = [
+    {
+      code: 'COMIRNATY-30',
+      primaryCycleDoses: 2,
+      intervals: [{ afterDose: 1, minDays: 21, recommendedDays: 21, maxDays: 42 }],
+    },
+    {
+      code: 'VAXZEVRIA',
+      primaryCycleDoses: 2,
+      intervals: [{ afterDose: 1, minDays: 28, recommendedDays: 84, maxDays: 84 }],
+    },
+    { code: 'JANSSEN', primaryCycleDoses: 1, intervals: [] },
+    { code: 'BROKEN', primaryCycleDoses: 2, intervals: [] },
+  ];
+
+  it('BOOK-10 one-dose products have no second dose; the product gives its interval when the plan sets none', () => {
+    expect(secondDoseDaysByProduct(['JANSSEN', 'COMIRNATY-30'], catalogue, [])).toEqual({
+      'COMIRNATY-30': { min: 21, target: 21, max: 42 },
+    });
+  });
+
+  it("BOOK-10 the plan's interval wins over the product's (Comirnaty at 42 days, spring 2021)", () => {
+    const plan = [{ product: 'COMIRNATY-30', afterDose: 1, minDays: 21, recommendedDays: 42, maxDays: 42 }];
+    expect(secondDoseDaysByProduct(['COMIRNATY-30', 'VAXZEVRIA'], catalogue, plan)).toEqual({
+      'COMIRNATY-30': { min: 21, target: 42, max: 42 },
+      VAXZEVRIA: { min: 28, target: 84, max: 84 },
+    });
+  });
+
+  it('BOOK-10 a two-dose product without an interval is a data error, not a silent single dose', () => {
+    expect(() => secondDoseDaysByProduct(['BROKEN'], catalogue, [])).toThrow(/no interval/);
   });
 });

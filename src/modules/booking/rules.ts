@@ -119,20 +119,47 @@ export interface DoseInterval {
 /** When the plan sets no latest day for a second dose, the search goes this far past the recommended one. */
 export const OPEN_WINDOW_EXTRA_DAYS = 21;
 
-const addDays = (day: string, days: number): string =>
-  new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+export interface SecondDoseDays {
+  min: number;
+  /** The recommended day, tried first. */
+  target: number;
+  max: number;
+}
 
 /**
- * BOOK-10: the days a second dose may be booked on, from the first dose's day and the plan's interval:
- * the recommended day first, then the nearest allowed days within [min, max].
+ * BOOK-10: the days after the first dose its second may be booked on: the recommended day first, then
+ * the nearest allowed days within [min, max].
  */
-export function secondDoseWindow(
-  firstDay: string,
-  interval: DoseInterval,
-): { earliest: string; target: string; latest: string } {
+export function secondDoseDays(interval: DoseInterval): SecondDoseDays {
   return {
-    earliest: addDays(firstDay, interval.minDays),
-    target: addDays(firstDay, interval.recommendedDays),
-    latest: addDays(firstDay, interval.maxDays ?? interval.recommendedDays + OPEN_WINDOW_EXTRA_DAYS),
+    min: interval.minDays,
+    target: interval.recommendedDays,
+    max: interval.maxDays ?? interval.recommendedDays + OPEN_WINDOW_EXTRA_DAYS,
   };
+}
+
+/**
+ * BOOK-10: for each of the person's products that takes two doses, the second dose's days: the plan's
+ * interval after dose 1 when it sets one, else the product's own. One-dose products are absent.
+ */
+export function secondDoseDaysByProduct(
+  products: readonly string[],
+  catalogue: readonly {
+    code: string;
+    primaryCycleDoses: number;
+    intervals: readonly (DoseInterval & { afterDose: number })[];
+  }[],
+  planIntervals: readonly (DoseInterval & { product: string; afterDose: number })[],
+): Record<string, SecondDoseDays> {
+  const days: Record<string, SecondDoseDays> = {};
+  for (const code of products) {
+    const product = catalogue.find((entry) => entry.code === code);
+    if (product === undefined || product.primaryCycleDoses < 2) continue;
+    const interval =
+      planIntervals.find((i) => i.product === code && i.afterDose === 1) ??
+      product.intervals.find((i) => i.afterDose === 1);
+    if (interval === undefined) throw new Error(`product ${code} has two doses and no interval`);
+    days[code] = secondDoseDays(interval);
+  }
+  return days;
 }

@@ -7,13 +7,13 @@ import { DomainError } from '../../platform/http/problem.ts';
 import { recordAudit, type ActingContext } from '../../platform/audit/audit.ts';
 import type { EligibilityService } from '../eligibility/service.ts';
 import type { BookingChannel } from '../eligibility/plan-file.ts';
-import type { OfferMatch } from '../eligibility/rules.ts';
+import type { OfferMatch, PlanInForce } from '../eligibility/rules.ts';
 import { toEligibilityView } from '../eligibility/views.ts';
-import { findMunicipalityByIstat, isCapOfMunicipality } from '../reference/service.ts';
+import { findMunicipalityByIstat, isCapOfMunicipality, type ProductEntry } from '../reference/service.ts';
 import {
   bookingCode,
   distanceKm,
-  secondDoseWindow,
+  secondDoseDaysByProduct,
   slotsOfDay,
   stationsRefusal,
   whatToBring,
@@ -23,9 +23,73 @@ import './errors.ts';
 
 export type BookingRow = Selectable<BookingsTable>;
 
-/** A booking's columns without its id: the second dose copies the first's. */
-const withoutGenerated = ({ id: _id, ...rest }: BookingRow): Omit<BookingRow, 'id'> => rest;
 type Db = Kysely<DB> | Transaction<DB>;
+
+/** BOOK-8: a booking with everything its confirmation shows. */
+export interface Confirmation {
+  booking: BookingRow;
+  place: { code: string; name: string; address: string; municipality: string };
+  product: { code: string; name: string };
+  bring: ReturnType<typeof whatToBring>;
+  /** BOOK-10: the second appointment booked with this first one, while open. */
+  secondDose: BookingRow | undefined;
+}
+
+/** A person of a booking, entitled now: the offer, plan and catalogue their booking follows. */
+interface Member {
+  personId: number;
+  match: OfferMatch;
+  plan: PlanInForce;
+  catalogue: ProductEntry[];
+}
+
+/** A booking row as `to_jsonb` writes it: instants are ISO strings. */
+type BookingJson = Omit<BookingRow, 'starts_at' | 'created_at' | 'cancelled_at'> & {
+  starts_at: string;
+  created_at: string;
+  cancelled_at: string | null;
+};
+
+const bookingFromJson = (row: BookingJson): BookingRow => ({
+  ...row,
+  starts_at: new Date(row.starts_at),
+  created_at: new Date(row.created_at),
+  cancelled_at: row.cancelled_at === null ? null : new Date(row.cancelled_at),
+});
+
+interface TakeBookingResult {
+  slot_index: number;
+  first: BookingJson;
+  second: BookingJson | null;
+  place: Confirmation['place'];
+}
+
+/** The refusals `take_booking` raises (SQLSTATE P0001, the code as message, pointer and params as detail). */
+const TAKE_BOOKING_REFUSALS = [
+  'SLOT_NOT_FOUND',
+  'SLOT_IN_THE_PAST',
+  'HUB_NOT_BOOKABLE',
+  'SLOT_FULL',
+  'BOOKING_BEFORE_VACCINATIONS_START',
+  'NO_DOSES_FOR_PERSON',
+  'SECOND_DOSE_NO_PLACE',
+] as const;
+
+function refusalOf(error: unknown, catalogue: readonly ProductEntry[]): DomainError | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, message, detail } = error as { code?: unknown; message?: unknown; detail?: unknown };
+  const refusal = TAKE_BOOKING_REFUSALS.find((known) => known === message);
+  if (code !== 'P0001' || refusal === undefined) return undefined;
+  const parsed = (typeof detail === 'string' ? JSON.parse(detail) : {}) as {
+    pointer?: string;
+    params?: Record<string, string>;
+  };
+  const params = { ...parsed.params };
+  // The product by its name, as the person knows it.
+  if (params.product !== undefined)
+    params.product = catalogue.find((entry) => entry.code === params.product)?.name ?? params.product;
+  return new DomainError(refusal, { pointer: parsed.pointer, params });
+}
 
 /** How far from the wanted instant the search looks for a hub's nearest free time (BOOK-7). */
 const SEARCH_HORIZON_DAYS = 14;
@@ -343,7 +407,7 @@ export class BookingService {
   async book(
     input: { personId: number; slotId: number; idempotencyKey: string | undefined; channel: BookingChannel },
     context: ActingContext,
-  ): Promise<{ booking: BookingRow; created: boolean }> {
+  ): Promise<{ confirmation: Confirmation; created: boolean }> {
     const result = await this.bookTogether(
       {
         personIds: [input.personId],
@@ -353,15 +417,20 @@ export class BookingService {
       },
       context,
     );
-    const [booking] = result.bookings;
-    if (booking === undefined) throw new Error('a booking of one person made no booking');
-    return { booking, created: result.created };
+    const [confirmation] = result.confirmations;
+    if (confirmation === undefined) throw new Error('a booking of one person made no booking');
+    return { confirmation, created: result.created };
   }
 
   /**
    * Group booking (beyond the seeds; ELIG-13): a fragile person and up to 3 linked people in one step,
    * in the chosen slot and the ones right after it at the same hub, all or none. A single booking is a
    * group of one that must fit the chosen slot.
+   *
+   * This is the busiest write of a campaign, so it is built for few round trips (ADR 0010): the facts
+   * in one query per person, then one statement per dose that takes the place and the dose, one insert
+   * per booking, one for the audit records. A retry needs no look-up first: when anything stops it, the
+   * key is looked up, and a booking it already made is the answer.
    */
   async bookTogether(
     input: {
@@ -371,130 +440,60 @@ export class BookingService {
       channel: BookingChannel;
     },
     context: ActingContext,
-  ): Promise<{ bookings: BookingRow[]; created: boolean }> {
+  ): Promise<{ confirmations: Confirmation[]; created: boolean }> {
     const [leader] = input.personIds;
     if (leader === undefined) throw new DomainError('PERSON_REQUIRED', { pointer: '/personIds' });
-    if (input.idempotencyKey !== undefined) {
-      const earlier = await this.groupByIdempotencyKey(input.idempotencyKey, leader);
-      if (earlier.length > 0) return { bookings: earlier, created: false };
-    }
-    const members: {
-      personId: number;
-      explanation: Awaited<ReturnType<EligibilityService['explain']>>;
-      match: OfferMatch;
-    }[] = [];
-    for (const personId of input.personIds) {
-      const explanation = await this.eligibility.explain(personId, input.channel);
-      if (!explanation.bookable || explanation.match === null) {
-        const view = toEligibilityView(personId, explanation);
-        throw new DomainError('BOOKING_NOT_ENTITLED', {
-          params: { message: view.message.it },
-          extensions: { personId, nextStep: view.nextStep, messageEn: view.message.en },
-        });
-      }
-      members.push({ personId, explanation, match: explanation.match });
-    }
-    const groupCode = input.personIds.length > 1 ? bookingCode(randomBytes(8)) : null;
-    let current: number | undefined;
+    let current = leader;
     try {
-      const bookings = await this.db.transaction().execute(async (trx) => {
-        const first = await trx
-          .selectFrom('slots')
-          .selectAll()
-          .where('id', '=', input.slotId)
-          .executeTakeFirst();
-        if (first === undefined) throw new DomainError('SLOT_NOT_FOUND', { pointer: '/slotId' });
-        if (first.starts_at <= context.now) throw new DomainError('SLOT_IN_THE_PAST', { pointer: '/slotId' });
-        const hub = await trx
-          .selectFrom('hubs')
-          .select('status')
-          .where('vaccination_point_id', '=', first.vaccination_point_id)
-          .executeTakeFirst();
-        if (hub?.status !== 'active') throw new DomainError('HUB_NOT_BOOKABLE', { pointer: '/slotId' });
-        // The chosen slot, and for a group the ones right after it on the same day.
-        const slots = await trx
-          .selectFrom('slots')
-          .selectAll()
-          .where('vaccination_point_id', '=', first.vaccination_point_id)
-          .where('day', '=', first.day)
-          .where('starts_at', '>=', first.starts_at)
-          .orderBy('starts_at')
-          .limit(input.personIds.length)
-          .execute();
-        const made: BookingRow[] = [];
-        let slotIndex = 0;
-        for (const [index, member] of members.entries()) {
-          current = member.personId;
-          if (first.day < member.match.offer.vaccinationsStartOn) {
-            throw new DomainError('BOOKING_BEFORE_VACCINATIONS_START', {
-              pointer: '/slotId',
-              params: { vaccinationsStartOn: member.match.offer.vaccinationsStartOn },
+      const members: Member[] = [];
+      for (const personId of input.personIds) {
+        current = personId;
+        members.push(await this.entitledMember(personId, input.channel));
+      }
+      const groupCode = members.length > 1 ? bookingCode(randomBytes(8)) : null;
+      const confirmations =
+        members.length === 1
+          ? // One statement is its own transaction: nothing to begin or commit.
+            [
+              await this.takeBooking(
+                this.db,
+                [input.slotId],
+                members[0] as Member,
+                input,
+                0,
+                groupCode,
+                context,
+              ),
+            ]
+          : await this.db.transaction().execute(async (trx) => {
+              const slotIds = await this.groupSlotIds(trx, input.slotId, members.length);
+              const made: Confirmation[] = [];
+              for (const [index, member] of members.entries()) {
+                current = member.personId;
+                // Each member from the slot the previous one took: adjacent times, in order.
+                const from = made.at(-1)?.booking.slot_id;
+                const remaining = from === undefined ? slotIds : slotIds.slice(slotIds.indexOf(from));
+                made.push(await this.takeBooking(trx, remaining, member, input, index, groupCode, context));
+              }
+              return made;
             });
-          }
-          while (slotIndex < slots.length && !(await this.tryTakePlace(trx, slots[slotIndex]?.id ?? 0)))
-            slotIndex += 1;
-          const slot = slots[slotIndex];
-          if (slot === undefined) throw new DomainError('SLOT_FULL', { pointer: '/slotId' });
-          const product = await this.takeDose(
-            trx,
-            slot.vaccination_point_id,
-            slot.day,
-            member.match.products,
-          );
-          const basis = member.match.qualification.basis;
-          const row = await trx
-            .insertInto('bookings')
-            .values({
-              code: bookingCode(randomBytes(8)),
-              person_id: member.personId,
-              dose_number: 1,
-              slot_id: slot.id,
-              vaccination_point_id: slot.vaccination_point_id,
-              starts_at: slot.starts_at,
-              product_code: product,
-              status: 'confirmed',
-              channel: input.channel,
-              created_by_kind: context.actorKind,
-              created_by_id: context.actorId,
-              idempotency_key:
-                input.idempotencyKey === undefined
-                  ? null
-                  : index === 0
-                    ? input.idempotencyKey
-                    : `${input.idempotencyKey}#${index + 1}`,
-              group_code: groupCode,
-              plan_national_version: member.explanation.planVersions.national,
-              plan_calendar_version: member.explanation.planVersions.calendar,
-              offer_id: member.match.offer.id,
-              self_declaration_needed:
-                basis.kind !== 'age' && basis.entitlement.evidenceStatus === 'self_declared',
-              created_at: context.now,
-            })
-            .returningAll()
-            .executeTakeFirstOrThrow();
-          await recordAudit(trx, context, {
-            entityType: 'booking',
-            entityId: row.id,
-            action: 'book',
-            after: row,
-          });
-          await this.bookSecondDose(trx, row, slot.day, context);
-          made.push(row);
-        }
-        return made;
-      });
-      return { bookings, created: true };
+      return { confirmations, created: true };
     } catch (error) {
       const constraint = violatedConstraint(error);
-      if (constraint === 'bookings_idempotency_key' && input.idempotencyKey !== undefined) {
+      if (input.idempotencyKey !== undefined && (error instanceof DomainError || constraint !== undefined)) {
         const earlier = await this.groupByIdempotencyKey(input.idempotencyKey, leader);
-        if (earlier.length > 0) return { bookings: earlier, created: false };
+        if (earlier.length > 0) {
+          return {
+            confirmations: await Promise.all(earlier.map((row) => this.confirmationOf(row))),
+            created: false,
+          };
+        }
       }
       if (constraint === 'bookings_one_open_per_dose') {
         const open = await this.db
           .selectFrom('bookings')
           .select('code')
-          .where('person_id', '=', current ?? leader)
+          .where('person_id', '=', current)
           .where('dose_number', '=', 1)
           .where('status', '=', 'confirmed')
           .executeTakeFirst();
@@ -502,6 +501,100 @@ export class BookingService {
       }
       throw error;
     }
+  }
+
+  /** ELIG-5: the person can book now, under which offer, plan and products; BOOKING_NOT_ENTITLED if not. */
+  private async entitledMember(personId: number, channel: BookingChannel): Promise<Member> {
+    const explanation = await this.eligibility.explain(personId, channel);
+    if (!explanation.bookable || explanation.match === null) {
+      const view = toEligibilityView(personId, explanation);
+      throw new DomainError('BOOKING_NOT_ENTITLED', {
+        params: { message: view.message.it },
+        extensions: { personId, nextStep: view.nextStep, messageEn: view.message.en },
+      });
+    }
+    return { personId, match: explanation.match, plan: explanation.plan, catalogue: explanation.catalogue };
+  }
+
+  /** A group's slots: the chosen one and the ones right after it, the same day at the same hub. */
+  private async groupSlotIds(trx: Transaction<DB>, slotId: number, size: number): Promise<number[]> {
+    const rows = await sql<{ id: number }>`
+      SELECT s.id FROM slots s JOIN slots chosen ON chosen.id = ${slotId}
+      WHERE s.vaccination_point_id = chosen.vaccination_point_id AND s.day = chosen.day
+        AND s.starts_at >= chosen.starts_at
+      ORDER BY s.starts_at LIMIT ${size}`.execute(trx);
+    return rows.rows.length === 0 ? [slotId] : rows.rows.map((row) => Number(row.id));
+  }
+
+  /**
+   * BOOK-9, BOOK-10: one person's booking in the first of `slotIds` with a place, its second dose and
+   * their audit records, by the database function `take_booking` (migration 0009, ADR 0011): one round
+   * trip, so the locks on the slot and the day's stock are held as briefly as possible.
+   */
+  private async takeBooking(
+    db: Db,
+    slotIds: readonly number[],
+    member: Member,
+    input: { idempotencyKey: string | undefined; channel: BookingChannel },
+    index: number,
+    groupCode: string | null,
+    context: ActingContext,
+  ): Promise<Confirmation> {
+    const basis = member.match.qualification.basis;
+    const booking = {
+      code: bookingCode(randomBytes(8)),
+      second_code: bookingCode(randomBytes(8)),
+      person_id: member.personId,
+      channel: input.channel,
+      created_by_kind: context.actorKind,
+      created_by_id: context.actorId,
+      idempotency_key:
+        input.idempotencyKey === undefined
+          ? null
+          : index === 0
+            ? input.idempotencyKey
+            : `${input.idempotencyKey}#${index + 1}`,
+      group_code: groupCode,
+      plan_national_version: member.plan.national.id,
+      plan_calendar_version: member.plan.calendar?.id ?? null,
+      offer_id: member.match.offer.id,
+      self_declaration_needed: basis.kind !== 'age' && basis.entitlement.evidenceStatus === 'self_declared',
+    };
+    const audit = {
+      actor_kind: context.actorKind,
+      actor_id: context.actorId,
+      actor_role: context.actorRole,
+      channel: context.channel,
+      correlation_id: context.correlationId,
+      occurred_at: context.now.toISOString(),
+    };
+    const intervals = secondDoseDaysByProduct(
+      member.match.products,
+      member.catalogue,
+      member.plan.national.intervals,
+    );
+    let result: TakeBookingResult;
+    try {
+      const taken = await sql<{ result: TakeBookingResult }>`
+        SELECT take_booking(${slotIds}::bigint[], ${context.now}::timestamptz,
+          ${member.match.offer.vaccinationsStartOn}::date, ${member.match.products}::text[],
+          ${JSON.stringify(intervals)}::jsonb, ${JSON.stringify(booking)}::jsonb, ${JSON.stringify(audit)}::jsonb
+        ) AS result`.execute(db);
+      const row = taken.rows[0];
+      if (row === undefined) throw new Error('take_booking returned no row');
+      result = row.result;
+    } catch (error) {
+      throw refusalOf(error, member.catalogue) ?? error;
+    }
+    const first = bookingFromJson(result.first);
+    const product = member.catalogue.find((entry) => entry.code === first.product_code);
+    return {
+      booking: first,
+      place: result.place,
+      product: { code: first.product_code, name: product?.name ?? first.product_code },
+      bring: whatToBring(first.self_declaration_needed),
+      secondDose: result.second === null ? undefined : bookingFromJson(result.second),
+    };
   }
 
   /** The bookings a key made: the leader's carries the key, the group shares its code. */
@@ -516,89 +609,6 @@ export class BookingService {
       .where('dose_number', '=', 1)
       .orderBy('id')
       .execute();
-  }
-
-  /**
-   * BOOK-10: for a two-dose product, the second appointment in the same transaction as the first: same
-   * product, same hub, at the plan's recommended interval or the nearest allowed day of its window, at
-   * the time of day nearest to the first. No place in the window: the whole booking is refused.
-   */
-  private async bookSecondDose(
-    trx: Transaction<DB>,
-    first: BookingRow,
-    firstDay: string,
-    context: ActingContext,
-  ) {
-    const product = await trx
-      .selectFrom('products')
-      .select(['primary_cycle_doses', 'name'])
-      .where('code', '=', first.product_code)
-      .executeTakeFirstOrThrow();
-    if (product.primary_cycle_doses < 2) return;
-    const plan = await this.eligibility.planInForce(romeDate(context.now), trx);
-    const interval =
-      plan.national.intervals.find((i) => i.product === first.product_code && i.afterDose === 1) ??
-      (await this.catalogueInterval(trx, first.product_code));
-    const window = secondDoseWindow(firstDay, interval);
-    const firstMinuteOfDay = (first.starts_at.getTime() - romeInstant(firstDay).getTime()) / 60_000;
-    const candidates = await sql<{ id: number }>`
-      SELECT s.id FROM slots s
-      JOIN hub_day_stock st ON st.vaccination_point_id = s.vaccination_point_id AND st.day = s.day
-        AND st.product_code = ${first.product_code} AND st.booked < st.doses
-      WHERE s.vaccination_point_id = ${first.vaccination_point_id} AND s.booked < s.capacity
-        AND s.day BETWEEN ${window.earliest}::date AND ${window.latest}::date
-      ORDER BY abs(s.day - ${window.target}::date),
-        abs(extract(epoch FROM s.starts_at - (s.day::timestamp AT TIME ZONE 'Europe/Rome')) / 60 - ${firstMinuteOfDay}),
-        s.starts_at
-      LIMIT 5`.execute(trx);
-    for (const candidate of candidates.rows) {
-      const slot = await trx
-        .updateTable('slots')
-        .set((eb) => ({ booked: eb('booked', '+', 1) }))
-        .where('id', '=', candidate.id)
-        .whereRef('booked', '<', 'capacity')
-        .returning(['id', 'starts_at', 'day'])
-        .executeTakeFirst();
-      if (slot === undefined) continue;
-      await this.takeDose(trx, first.vaccination_point_id, slot.day, [first.product_code]);
-      const second = await trx
-        .insertInto('bookings')
-        .values({
-          ...withoutGenerated(first),
-          code: bookingCode(randomBytes(8)),
-          dose_number: 2,
-          slot_id: slot.id,
-          starts_at: slot.starts_at,
-          idempotency_key: null,
-          first_dose_booking_id: first.id,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await recordAudit(trx, context, {
-        entityType: 'booking',
-        entityId: second.id,
-        action: 'book_second_dose',
-        after: second,
-      });
-      return;
-    }
-    throw new DomainError('SECOND_DOSE_NO_PLACE', {
-      params: { product: product.name, earliest: window.earliest, latest: window.latest },
-    });
-  }
-
-  private async catalogueInterval(db: Db, productCode: string) {
-    const row = await db
-      .selectFrom('products')
-      .select('entry')
-      .where('code', '=', productCode)
-      .executeTakeFirstOrThrow();
-    const entry = row.entry as {
-      intervals: { afterDose: number; minDays: number; recommendedDays: number; maxDays: number | null }[];
-    };
-    const interval = entry.intervals.find((i) => i.afterDose === 1);
-    if (interval === undefined) throw new Error(`product ${productCode} has two doses and no interval`);
-    return interval;
   }
 
   /** BOOK-10: the second dose booked with a first one, if any and still open. */
@@ -819,8 +829,8 @@ export class BookingService {
     });
   }
 
-  /** BOOK-8: everything the confirmation shows. */
-  async details(booking: BookingRow) {
+  /** BOOK-8: everything the confirmation shows, for a booking read back. */
+  async confirmationOf(booking: BookingRow): Promise<Confirmation> {
     const place = await this.db
       .selectFrom('vaccination_points as p')
       .innerJoin('municipalities as m', 'm.istat', 'p.municipality_istat')
@@ -832,6 +842,12 @@ export class BookingService {
       .select(['code', 'name'])
       .where('code', '=', booking.product_code)
       .executeTakeFirstOrThrow();
-    return { booking, place, product, bring: whatToBring(booking.self_declaration_needed) };
+    return {
+      booking,
+      place,
+      product,
+      bring: whatToBring(booking.self_declaration_needed),
+      secondDose: await this.secondDoseOf(booking),
+    };
   }
 }

@@ -8,11 +8,6 @@ type Db = Kysely<DB> | Transaction<DB>;
 export type EntitlementRow = Selectable<EntitlementsTable>;
 export type LinkRow = Selectable<FragilityLinksTable>;
 
-export async function allPlanVersions(db: Db): Promise<PlanFile[]> {
-  const rows = await db.selectFrom('plan_versions').select('document').orderBy('effective_from').execute();
-  return rows.map((row) => row.document);
-}
-
 export const toEntitlementFact = (row: EntitlementRow): EntitlementFact => ({
   id: row.id,
   category: row.category,
@@ -43,48 +38,112 @@ export async function activeLinksOfFragilePerson(db: Db, fragilePersonId: number
     .execute();
 }
 
-/** What the rules need to know of a person: status, birth date, entitlements, links to fragile people. */
-export async function loadPersonFacts(
+/** A person's entitlement row as `json_agg` writes it: instants are ISO strings. */
+type EntitlementJson = Omit<EntitlementRow, 'valid_from' | 'created_at' | 'updated_at'> & {
+  valid_from: string;
+  created_at: string;
+  updated_at: string;
+};
+
+const entitlementFromJson = (row: EntitlementJson): EntitlementRow => ({
+  ...row,
+  valid_from: new Date(row.valid_from),
+  created_at: new Date(row.created_at),
+  updated_at: new Date(row.updated_at),
+});
+
+export type PersonFactsRow = PersonFacts & { id: number; healthAuthorityCode: string | null };
+
+/**
+ * What the rules need to know of a person (status, birth date, entitlements, links to fragile people
+ * and theirs), with the ids of the plan versions loaded and a stamp of the product catalogue, so that
+ * the caller can reuse the immutable documents it already parsed: one round trip, as this runs on
+ * every search and booking.
+ */
+export async function loadPersonSnapshot(
   db: Db,
   personId: number,
-): Promise<(PersonFacts & { id: number; healthAuthorityCode: string | null }) | undefined> {
-  const person = await db
-    .selectFrom('persons')
-    .leftJoin('regional_admissions', 'regional_admissions.person_id', 'persons.id')
-    .select([
-      'persons.id',
-      'persons.birth_date',
-      'persons.status',
-      'persons.health_authority_code',
-      'regional_admissions.person_id as admitted_person_id',
-    ])
-    .where('persons.id', '=', personId)
-    .executeTakeFirst();
-  if (person === undefined) return undefined;
-  const links = await db
-    .selectFrom('fragility_links as l')
-    .innerJoin('persons as fragile', 'fragile.id', 'l.fragile_person_id')
-    .select(['l.id', 'l.relation', 'l.fragile_person_id', 'fragile.birth_date'])
-    .where('l.linked_person_id', '=', personId)
-    .where('l.removed_at', 'is', null)
-    .execute();
-  const entitlements = await entitlementsOf(db, [personId, ...links.map((link) => link.fragile_person_id)]);
-  const factsOf = (id: number) => entitlements.filter((row) => row.person_id === id).map(toEntitlementFact);
-  const linksToFragilePeople: LinkFact[] = links.map((link) => ({
-    id: link.id,
-    relation: link.relation,
-    fragilePersonId: link.fragile_person_id,
-    fragile: { birthDate: link.birth_date, entitlements: factsOf(link.fragile_person_id) },
-  }));
+): Promise<{
+  facts: PersonFactsRow | undefined;
+  entitlements: EntitlementRow[];
+  planVersionIds: string[];
+  productsStamp: string;
+}> {
+  const result = await sql<{
+    person: {
+      id: number;
+      birth_date: string;
+      status: PersonFacts['status'];
+      health_authority_code: string | null;
+      admitted: boolean;
+    } | null;
+    links: { id: number; relation: LinkFact['relation']; fragile_person_id: number; birth_date: string }[];
+    entitlements: EntitlementJson[];
+    plan_version_ids: string[] | null;
+    products_stamp: string;
+  }>`
+    WITH links AS (
+      SELECT l.id, l.relation, l.fragile_person_id, fragile.birth_date
+      FROM fragility_links l JOIN persons fragile ON fragile.id = l.fragile_person_id
+      WHERE l.linked_person_id = ${personId} AND l.removed_at IS NULL)
+    SELECT
+      (SELECT json_build_object('id', p.id, 'birth_date', p.birth_date, 'status', p.status,
+          'health_authority_code', p.health_authority_code,
+          'admitted', EXISTS (SELECT 1 FROM regional_admissions a WHERE a.person_id = p.id))
+        FROM persons p WHERE p.id = ${personId}) AS person,
+      (SELECT coalesce(json_agg(links ORDER BY links.id), '[]') FROM links) AS links,
+      (SELECT coalesce(json_agg(e ORDER BY e.valid_from, e.id), '[]') FROM entitlements e
+        WHERE e.person_id = ${personId} OR e.person_id IN (SELECT fragile_person_id FROM links)) AS entitlements,
+      (SELECT array_agg(id ORDER BY effective_from, id) FROM plan_versions) AS plan_version_ids,
+      (SELECT md5(coalesce(string_agg(code || ':' || entry::text, '|' ORDER BY code), '')) FROM products)
+        AS products_stamp`.execute(db);
+  const row = result.rows[0];
+  if (row === undefined) throw new Error('a SELECT without FROM returned no row');
+  const entitlements = row.entitlements.map(entitlementFromJson);
+  const factsOf = (id: number) => entitlements.filter((e) => e.person_id === id).map(toEntitlementFact);
+  const person = row.person;
   return {
-    id: person.id,
-    healthAuthorityCode: person.health_authority_code,
-    birthDate: person.birth_date,
-    status: person.status,
-    admitted: person.admitted_person_id !== null,
-    entitlements: factsOf(personId),
-    linksToFragilePeople,
+    facts:
+      person === null
+        ? undefined
+        : {
+            id: person.id,
+            healthAuthorityCode: person.health_authority_code,
+            birthDate: person.birth_date,
+            status: person.status,
+            admitted: person.admitted,
+            entitlements: factsOf(person.id),
+            linksToFragilePeople: row.links.map((link) => ({
+              id: link.id,
+              relation: link.relation,
+              fragilePersonId: link.fragile_person_id,
+              fragile: { birthDate: link.birth_date, entitlements: factsOf(link.fragile_person_id) },
+            })),
+          },
+    entitlements: entitlements.filter((e) => e.person_id === personId),
+    planVersionIds: row.plan_version_ids ?? [],
+    productsStamp: row.products_stamp,
   };
+}
+
+export async function loadPersonFacts(db: Db, personId: number): Promise<PersonFactsRow | undefined> {
+  return (await loadPersonSnapshot(db, personId)).facts;
+}
+
+export async function planVersionIds(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('plan_versions')
+    .select('id')
+    .orderBy('effective_from')
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+export async function planVersionDocuments(db: Db, ids: readonly string[]): Promise<PlanFile[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('plan_versions').select('document').where('id', 'in', ids).execute();
+  return rows.map((row) => row.document);
 }
 
 /**

@@ -8,18 +8,20 @@ import type { Clock } from '../../platform/clock.ts';
 import { romeDate } from '../../platform/clock.ts';
 import { DomainError } from '../../platform/http/problem.ts';
 import { recordAudit, type ActingContext } from '../../platform/audit/audit.ts';
-import { listProducts } from '../reference/service.ts';
+import { listProducts, type ProductEntry } from '../reference/service.ts';
 import { isUniqueViolation } from '../registry/repo.ts';
 import { findCondition, loadFragilityTables, type FragilityTables } from './fragility-tables.ts';
 import { parsePlanFile, PlanFileError, type BookingChannel, type PlanFile } from './plan-file.ts';
 import {
   activeLinksOfFragilePerson,
-  allPlanVersions,
   entitlementsOf,
   findPersonByCard,
   freeLinkPlace,
   loadPersonFacts,
+  loadPersonSnapshot,
   lockPersonForLinks,
+  planVersionDocuments,
+  planVersionIds,
   type EntitlementRow,
   type LinkRow,
 } from './repo.ts';
@@ -66,6 +68,13 @@ export const notFound = (): DomainError => new DomainError('PERSON_NOT_FOUND', {
  */
 export class EligibilityService {
   private tables: Promise<FragilityTables> | undefined;
+  /**
+   * Parsed plan documents by version id. Safe to keep for the life of the process, across processes:
+   * a loaded version never changes (a trigger refuses it); which versions exist is asked each time.
+   */
+  private readonly planDocuments = new Map<string, PlanFile>();
+  /** The product catalogue as last read, kept while the database's stamp of it stays the same. */
+  private catalogue: { stamp: string; products: ProductEntry[] } | undefined;
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -148,23 +157,46 @@ export class EligibilityService {
   }
 
   async planInForce(date: string, db: Kysely<DB> | Transaction<DB> = this.db): Promise<PlanInForce> {
-    const plan = planInForce(await allPlanVersions(db), this.regionCode, date);
+    return this.planOf(await planVersionIds(db), date, db);
+  }
+
+  /** The plan in force on a date among the versions named (in effective-date order). */
+  private async planOf(ids: readonly string[], date: string, db: Kysely<DB> | Transaction<DB>) {
+    const missing = ids.filter((id) => !this.planDocuments.has(id));
+    for (const document of await planVersionDocuments(db, missing))
+      this.planDocuments.set(document.id, document);
+    const documents = ids.map((id) => this.planDocuments.get(id)).filter((d) => d !== undefined);
+    const plan = planInForce(documents, this.regionCode, date);
     if (plan === undefined) throw new DomainError('PLAN_NOT_IN_FORCE', { params: { date } });
     return plan;
+  }
+
+  /** The products in effect on a date, from the catalogue with the given stamp. */
+  private async productsOn(stamp: string, date: string): Promise<ProductEntry[]> {
+    if (this.catalogue?.stamp !== stamp) this.catalogue = { stamp, products: await listProducts(this.db) };
+    return this.catalogue.products.filter((product) => product.effectiveFrom <= date);
   }
 
   /** ELIG-5: why the person can or cannot book, and what to do next. */
   async explain(
     personId: number,
     channel?: BookingChannel,
-  ): Promise<Explanation & { entitlements: EntitlementRow[] }> {
+  ): Promise<Explanation & { plan: PlanInForce; catalogue: ProductEntry[]; entitlements: EntitlementRow[] }> {
     const now = this.clock.now();
-    const facts = await loadPersonFacts(this.db, personId);
-    if (facts === undefined) throw notFound();
-    const plan = await this.planInForce(romeDate(now));
-    const catalogue = await listProducts(this.db, { effectiveOn: romeDate(now) });
-    const explanation = explainEligibility(facts, plan, catalogue, await this.immuneRelated(), now, channel);
-    return { ...explanation, entitlements: await entitlementsOf(this.db, [personId]) };
+    const today = romeDate(now);
+    const snapshot = await loadPersonSnapshot(this.db, personId);
+    if (snapshot.facts === undefined) throw notFound();
+    const plan = await this.planOf(snapshot.planVersionIds, today, this.db);
+    const catalogue = await this.productsOn(snapshot.productsStamp, today);
+    const explanation = explainEligibility(
+      snapshot.facts,
+      plan,
+      catalogue,
+      await this.immuneRelated(),
+      now,
+      channel,
+    );
+    return { ...explanation, plan, catalogue, entitlements: snapshot.entitlements };
   }
 
   async entitlements(personId: number): Promise<EntitlementRow[]> {
