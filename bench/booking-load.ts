@@ -3,7 +3,7 @@
  *
  *   npx tsx bench/booking-load.ts [--engine postgres|pglite] [--people 1000000] [--days 60]
  *     [--seconds 20] [--concurrency 256] [--servers 1] [--kill-at SECONDS] [--admission on|off]
- *     [--cpu-profile DIR] [--statements]
+ *     [--statements]
  *
  * `--concurrency` clients book as the call center (one staff session), each for a different entitled
  * person, at a random slot of the first `days - 21` days, with an Idempotency-Key; a client whose request
@@ -48,7 +48,6 @@ const { values } = parseArgs({
     servers: { type: 'string', default: '1' },
     'kill-at': { type: 'string' },
     admission: { type: 'string', default: 'on' },
-    'cpu-profile': { type: 'string' },
     statements: { type: 'boolean', default: false },
   },
 });
@@ -74,9 +73,6 @@ const serverEnv = (): Record<string, string> => ({
   ...(fixture?.env ?? {}),
   ...(values.admission === 'off' ? { ADMISSION_MAX_IN_FLIGHT: '100000', ADMISSION_MAX_QUEUE: '100000' } : {}),
 });
-// --cpu-profile DIR: a V8 profile of each server, written when it exits (open it in Chrome DevTools).
-const nodeArgs =
-  values['cpu-profile'] === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', values['cpu-profile']];
 
 async function printStatements(): Promise<void> {
   const database = await fixture?.open();
@@ -110,7 +106,7 @@ try {
     await sql`SELECT pg_stat_statements_reset()`.execute(database.db);
     await database.close();
   }
-  for (let i = 0; i < SERVERS; i++) servers[i] = await startVaxhub(serverEnv(), BASE_PORT + i, nodeArgs);
+  for (let i = 0; i < SERVERS; i++) servers[i] = await startVaxhub(serverEnv(), BASE_PORT + i);
   const clients = Array.from({ length: SERVERS }, (_, i) => new HttpClient(BASE_PORT + i, CONCURRENCY));
   const token = await (clients[0] as HttpClient).signInStaff(BENCH_USER, BENCH_PASSWORD);
 
@@ -121,7 +117,7 @@ try {
       if (victim === undefined) return;
       console.log(`REL-2: SIGKILL to server 1 at ${KILL_AT} s, then a restart`);
       killed = stopVaxhub(victim, 'SIGKILL').then(async () => {
-        servers[0] = await startVaxhub(serverEnv(), BASE_PORT, nodeArgs);
+        servers[0] = await startVaxhub(serverEnv(), BASE_PORT);
         console.log('REL-2: server 1 answers /health again');
       });
     }, KILL_AT * 1000);

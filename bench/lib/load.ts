@@ -16,12 +16,13 @@ export interface Reply {
   body: string;
 }
 
-/** `vaxhub serve` on a port, resolved once /health answers. `nodeArgs` go to Node (a CPU profile, say). */
-export async function startVaxhub(
-  env: Record<string, string>,
-  port: number,
-  nodeArgs: readonly string[] = [],
-): Promise<ChildProcess> {
+/**
+ * `vaxhub serve` on a port, resolved once /health answers. With BENCH_CPU_PROFILE=DIR in the environment,
+ * each server writes a V8 CPU profile there when it exits (open it in Chrome DevTools).
+ */
+export async function startVaxhub(env: Record<string, string>, port: number): Promise<ChildProcess> {
+  const profileDir = process.env.BENCH_CPU_PROFILE;
+  const nodeArgs = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir];
   const server = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], {
     env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '20', ...env, PORT: String(port) },
     stdio: ['ignore', 'inherit', 'inherit'],

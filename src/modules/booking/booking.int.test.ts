@@ -275,6 +275,24 @@ describeEachDatabase('Booking', (database) => {
       expect(result.hubs.map((h) => h.hub.code)).toEqual(['VP-CR-01', 'VP-MN-01']);
     });
 
+    // The Cremona day runs 08:00-12:00 Rome time (summer: UTC+2), in 15-minute slots.
+    it.each([
+      ['07:00', 'before opening: the first slot', `${DAY}T06:00:00.000Z`],
+      ['10:05', 'between two slots: the nearer one', `${DAY}T08:00:00.000Z`],
+      ['10:10', 'between two slots: the nearer one', `${DAY}T08:15:00.000Z`],
+      ['13:00', 'after closing: the last slot', `${DAY}T09:45:00.000Z`],
+    ])('BOOK-7 wanted at %s, %s', async (time, _case, startsAt) => {
+      const response = await app.inject({
+        method: 'GET',
+        url: `/slots?municipalityIstat=019036&cap=26100&date=${DAY}&time=${time}`,
+        headers: await citizen(elderly[0] as Person),
+      });
+      expect(response.json<Search>().hubs[0]).toMatchObject({
+        hub: { code: 'VP-CR-01' },
+        slot: { startsAt },
+      });
+    });
+
     it('BOOK-7 an accessibility need leaves out hubs without it', async () => {
       const response = await search(await citizen(elderly[0] as Person), '&accessibility=step_free');
       const codes = response.json<Search>().hubs.map((h) => h.hub.code);

@@ -195,14 +195,7 @@ export const bookingRoutes: ModuleRoutes = (app, { database, clock, config }) =>
         wanted: result.wanted.toISOString(),
         products: result.products,
         hubs: result.hubs.map(({ hub, distanceKm, slot }) => ({
-          hub: {
-            id: hub.id,
-            code: hub.code,
-            name: hub.name,
-            address: hub.address,
-            municipality: hub.municipality_name,
-            accessibility: hub.accessibility ?? [],
-          },
+          hub,
           distanceKm,
           slot: slot === null ? null : { ...slot, startsAt: slot.startsAt.toISOString() },
         })),

@@ -9,7 +9,7 @@ import type { EligibilityService } from '../eligibility/service.ts';
 import type { BookingChannel } from '../eligibility/plan-file.ts';
 import type { OfferMatch, PlanInForce } from '../eligibility/rules.ts';
 import { toEligibilityView } from '../eligibility/views.ts';
-import { findMunicipalityByIstat, isCapOfMunicipality, type ProductEntry } from '../reference/service.ts';
+import { findMunicipalityWithCap, type ProductEntry } from '../reference/service.ts';
 import {
   bookingCode,
   distanceKm,
@@ -346,10 +346,10 @@ export class BookingService {
    * one wanted (within two weeks either side), for the products the system would give the person.
    */
   async searchSlots(search: SlotSearch) {
-    const municipality = await findMunicipalityByIstat(this.db, search.municipalityIstat);
+    const municipality = await findMunicipalityWithCap(this.db, search.municipalityIstat, search.cap);
     if (municipality === undefined)
       throw new DomainError('MUNICIPALITY_UNKNOWN', { pointer: '/municipalityIstat' });
-    if (!(await isCapOfMunicipality(this.db, search.municipalityIstat, search.cap))) {
+    if (!municipality.capBelongs) {
       throw new DomainError('CAP_NOT_OF_MUNICIPALITY', { pointer: '/cap', params: { cap: search.cap } });
     }
     const products =
@@ -358,38 +358,40 @@ export class BookingService {
     const now = this.clock.now();
     const from = new Date(Math.max(now.getTime(), wanted.getTime() - SEARCH_HORIZON_DAYS * DAY_MS));
     const to = new Date(wanted.getTime() + SEARCH_HORIZON_DAYS * DAY_MS);
-    const free = await sql<{ id: number; vaccination_point_id: number; starts_at: Date; free: number }>`
-      SELECT DISTINCT ON (s.vaccination_point_id) s.id, s.vaccination_point_id, s.starts_at, s.capacity - s.booked AS free
-      FROM slots s JOIN hubs h ON h.vaccination_point_id = s.vaccination_point_id
-      WHERE h.status = 'active' AND h.accessibility @> ${search.accessibility}::text[]
-        AND s.booked < s.capacity AND s.starts_at >= ${from} AND s.starts_at <= ${to}
-        AND EXISTS (SELECT 1 FROM hub_day_stock st WHERE st.vaccination_point_id = s.vaccination_point_id
-          AND st.day = s.day AND st.booked < st.doses
-          AND (${products === null} OR st.product_code = ANY(${products ?? []}::text[])))
-      ORDER BY s.vaccination_point_id, abs(extract(epoch FROM s.starts_at - ${wanted}::timestamptz)), s.starts_at`.execute(
-      this.db,
-    );
-    const freeByHub = new Map(free.rows.map((row) => [Number(row.vaccination_point_id), row]));
-    const hubs = (await this.listHubs()).filter(
-      (hub) =>
-        hub.status === 'active' &&
-        search.accessibility.every((need) => (hub.accessibility ?? []).includes(need)),
-    );
+    // Per active hub, its free slot nearest to the wanted time: migrations/0010_hot_reads.sql.
+    const rows = await sql<{
+      hub_id: number;
+      hub_code: string;
+      hub_name: string;
+      hub_address: string;
+      municipality_name: string;
+      lat: number;
+      lng: number;
+      accessibility: AccessibilityFeature[];
+      slot_id: number | null;
+      starts_at: Date | null;
+      free: number | null;
+    }>`SELECT * FROM nearest_free_slots(${wanted}::timestamptz, ${from}::timestamptz, ${to}::timestamptz,
+      ${products}::text[], ${search.accessibility}::text[])`.execute(this.db);
     return {
       wanted,
       products,
-      hubs: hubs
-        .map((hub) => {
-          const slot = freeByHub.get(hub.id);
-          return {
-            hub,
-            distanceKm: Math.round(distanceKm(municipality, hub) * 10) / 10,
-            slot:
-              slot === undefined
-                ? null
-                : { id: Number(slot.id), startsAt: slot.starts_at, free: Number(slot.free) },
-          };
-        })
+      hubs: rows.rows
+        .map((row) => ({
+          hub: {
+            id: Number(row.hub_id),
+            code: row.hub_code,
+            name: row.hub_name,
+            address: row.hub_address,
+            municipality: row.municipality_name,
+            accessibility: row.accessibility,
+          },
+          distanceKm: Math.round(distanceKm(municipality, row) * 10) / 10,
+          slot:
+            row.slot_id === null || row.starts_at === null
+              ? null
+              : { id: Number(row.slot_id), startsAt: new Date(row.starts_at), free: Number(row.free) },
+        }))
         .sort((a, b) => a.distanceKm - b.distanceKm || a.hub.code.localeCompare(b.hub.code)),
     };
   }

@@ -69,36 +69,24 @@ export async function loadPersonSnapshot(
   planVersionIds: string[];
   productsStamp: string;
 }> {
+  // One round trip, planned once per connection: migrations/0010_hot_reads.sql.
   const result = await sql<{
-    person: {
-      id: number;
-      birth_date: string;
-      status: PersonFacts['status'];
-      health_authority_code: string | null;
-      admitted: boolean;
-    } | null;
-    links: { id: number; relation: LinkFact['relation']; fragile_person_id: number; birth_date: string }[];
-    entitlements: EntitlementJson[];
-    plan_version_ids: string[] | null;
-    products_stamp: string;
-  }>`
-    WITH links AS (
-      SELECT l.id, l.relation, l.fragile_person_id, fragile.birth_date
-      FROM fragility_links l JOIN persons fragile ON fragile.id = l.fragile_person_id
-      WHERE l.linked_person_id = ${personId} AND l.removed_at IS NULL)
-    SELECT
-      (SELECT json_build_object('id', p.id, 'birth_date', p.birth_date, 'status', p.status,
-          'health_authority_code', p.health_authority_code,
-          'admitted', EXISTS (SELECT 1 FROM regional_admissions a WHERE a.person_id = p.id))
-        FROM persons p WHERE p.id = ${personId}) AS person,
-      (SELECT coalesce(json_agg(links ORDER BY links.id), '[]') FROM links) AS links,
-      (SELECT coalesce(json_agg(e ORDER BY e.valid_from, e.id), '[]') FROM entitlements e
-        WHERE e.person_id = ${personId} OR e.person_id IN (SELECT fragile_person_id FROM links)) AS entitlements,
-      (SELECT array_agg(id ORDER BY effective_from, id) FROM plan_versions) AS plan_version_ids,
-      (SELECT md5(coalesce(string_agg(code || ':' || entry::text, '|' ORDER BY code), '')) FROM products)
-        AS products_stamp`.execute(db);
-  const row = result.rows[0];
-  if (row === undefined) throw new Error('a SELECT without FROM returned no row');
+    snapshot: {
+      person: {
+        id: number;
+        birth_date: string;
+        status: PersonFacts['status'];
+        health_authority_code: string | null;
+        admitted: boolean;
+      } | null;
+      links: { id: number; relation: LinkFact['relation']; fragile_person_id: number; birth_date: string }[];
+      entitlements: EntitlementJson[];
+      plan_version_ids: string[];
+      products_stamp: string;
+    };
+  }>`SELECT person_snapshot(${personId}) AS snapshot`.execute(db);
+  const row = result.rows[0]?.snapshot;
+  if (row === undefined) throw new Error('person_snapshot returned no row');
   const entitlements = row.entitlements.map(entitlementFromJson);
   const factsOf = (id: number) => entitlements.filter((e) => e.person_id === id).map(toEntitlementFact);
   const person = row.person;
@@ -121,7 +109,7 @@ export async function loadPersonSnapshot(
             })),
           },
     entitlements: entitlements.filter((e) => e.person_id === personId),
-    planVersionIds: row.plan_version_ids ?? [],
+    planVersionIds: row.plan_version_ids,
     productsStamp: row.products_stamp,
   };
 }

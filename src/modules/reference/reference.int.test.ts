@@ -9,6 +9,7 @@ import {
   belfioreValidOn,
   findMunicipalityByIstat,
   isCapOfMunicipality,
+  findMunicipalityWithCap,
   listHealthAuthorities,
   listProducts,
   listVaccinationPoints,
@@ -92,6 +93,10 @@ describeEachDatabase('Reference data', (database) => {
     expect(await isCapOfMunicipality(db, '015146', '20121')).toBe(true);
     expect(await isCapOfMunicipality(db, '015146', '26100')).toBe(false);
     expect(await isCapOfMunicipality(db, '019036', '26100')).toBe(true);
+    // The search asks both at once.
+    expect(await findMunicipalityWithCap(db, '019036', '26100')).toMatchObject({ name: 'Cremona', capBelongs: true });
+    expect(await findMunicipalityWithCap(db, '015146', '26100')).toMatchObject({ name: 'Milano', capBelongs: false });
+    expect(await findMunicipalityWithCap(db, '999999', '26100')).toBeUndefined();
     expect((await municipalitiesByCap(db, '26100')).map((m) => m.name)).toEqual(['Cremona']);
     // A CAP shared by several small municipalities.
     expect((await municipalitiesByCap(db, '24060')).length).toBeGreaterThan(10);

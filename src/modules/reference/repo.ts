@@ -232,6 +232,29 @@ export async function selectMunicipalitiesByCap(db: Kysely<DB>, cap: string): Pr
     .execute();
 }
 
+/** A municipality and whether the CAP is one of its own, in one round trip (BOOK-6 runs it on every search). */
+export async function selectMunicipalityWithCap(
+  db: Kysely<DB>,
+  istat: string,
+  cap: string,
+): Promise<(Municipality & { capBelongs: boolean }) | undefined> {
+  const row = await selectMunicipalities(db)
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('municipality_caps as mc')
+            .select('mc.cap')
+            .whereRef('mc.municipality_istat', '=', 'm.istat')
+            .where('mc.cap', '=', cap),
+        )
+        .as('capBelongs'),
+    )
+    .where('m.istat', '=', istat)
+    .executeTakeFirst();
+  return row === undefined ? undefined : { ...row, capBelongs: Boolean(row.capBelongs) };
+}
+
 export async function capBelongsTo(db: Kysely<DB>, istat: string, cap: string): Promise<boolean> {
   const row = await db
     .selectFrom('municipality_caps')

@@ -5,6 +5,7 @@ import { PROJECT_ROOT, readReferenceContent, type ReferenceContent } from './fil
 import type { ProductEntry } from './products.ts';
 import {
   capBelongsTo,
+  selectMunicipalityWithCap,
   countReferenceRows,
   deleteRowsNotIn,
   loadedContentHash,
@@ -266,6 +267,15 @@ export async function municipalitiesByCap(db: Kysely<DB>, cap: string): Promise<
 /** REG-10, BOOK-6: the CAP must belong to the municipality. */
 export async function isCapOfMunicipality(db: Kysely<DB>, istat: string, cap: string): Promise<boolean> {
   return await capBelongsTo(db, istat, cap);
+}
+
+/** BOOK-6: the municipality of a domicile and whether its CAP belongs to it. */
+export async function findMunicipalityWithCap(
+  db: Kysely<DB>,
+  istat: string,
+  cap: string,
+): Promise<(Municipality & { capBelongs: boolean }) | undefined> {
+  return await selectMunicipalityWithCap(db, istat, cap);
 }
 
 /** Every entry ever recorded under a Belfiore code (none: the code never existed). */

@@ -9,6 +9,22 @@ const Health = Type.Object({
 });
 
 export const systemRoutes: ModuleRoutes = (app, { database, clock }) => {
+  // Liveness without the database: a process that answers here is up, even while PostgreSQL is not.
+  // Also the "static route" the HTTP benchmarks measure the server's own ceiling with (PERF-3).
+  app.get(
+    '/health/live',
+    {
+      schema: {
+        operationId: 'getLiveness',
+        tags: ['system'],
+        summary: 'Liveness: 200 while the process serves requests, whatever the database',
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
+      config: { access: 'public' },
+    },
+    () => ({ status: 'ok' as const }),
+  );
+
   app.get(
     '/health',
     {

@@ -10,7 +10,7 @@ import Fastify, {
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
@@ -106,7 +106,9 @@ export async function buildHttpApp(
     for (const method of [route.method].flat()) routes.push({ method, url: route.url, operationId, access });
   });
 
-  await app.register(helmet, {
+  // Security headers from helmet, built once: @fastify/helmet rebuilds (and re-parses the CSP) on every
+  // request, a tenth of the server's time on the busiest routes (docs/benchmarks.md, PERF-3).
+  const securityHeaders = helmet({
     hsts: config.cookieSecure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     contentSecurityPolicy: {
       directives: {
@@ -116,6 +118,10 @@ export async function buildHttpApp(
         upgradeInsecureRequests: config.cookieSecure ? [] : null,
       },
     },
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    // helmet's middleware only sets headers and calls back synchronously (an error would be thrown).
+    securityHeaders(request.raw, reply.raw, () => done());
   });
   await app.register(cookie);
   await app.register(formbody);

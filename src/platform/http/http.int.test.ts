@@ -44,6 +44,12 @@ describeEachDatabase('HTTP conventions', (database) => {
     expect(response.json()).toMatchObject({ status: 'ok', database: database().kind });
   });
 
+  it('GET /health/live answers 200 without asking the database', async () => {
+    const response = await app.inject({ method: 'GET', url: '/health/live' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok' });
+  });
+
   it('serves an OpenAPI 3.1 document in which every operation has a camelCase operationId', async () => {
     const response = await app.inject({ method: 'GET', url: '/openapi.json' });
     expect(response.statusCode).toBe(200);
