@@ -95,7 +95,7 @@ try {
         const reply = await client.request(
           'POST',
           '/bookings',
-          { authorization: `Bearer ${token}`, 'idempotency-key': `hot-${personId}` },
+          { authorization: `Bearer ${token}`, 'idempotency-key': `hot-slot-${personId}` },
           { slotId: hotSlot, personId },
         );
         const kind = kindOf(reply, [201]);

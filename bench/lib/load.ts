@@ -13,6 +13,7 @@ const BIN = fileURLToPath(new URL('../../bin/vaxhub.js', import.meta.url));
 
 export interface Reply {
   status: number;
+  headers: http.IncomingHttpHeaders;
   body: string;
 }
 
@@ -82,7 +83,11 @@ export class HttpClient {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('end', () =>
-            resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+            resolve({
+              status: response.statusCode ?? 0,
+              headers: response.headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+            }),
           );
           response.on('error', reject);
         },

@@ -49,7 +49,10 @@ async function serve(
 ): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const { app } = await buildServer({ config, database, clock: systemClock, logger });
-  await app.listen({ host: config.HOST, port: config.PORT });
+  // A surge opens thousands of connections at once. Node's default accept queue (511) drops the rest of
+  // their SYNs and those clients wait 1, 3, 7 s to try again, which no admission control can help
+  // (REL-5, docs/benchmarks.md); the kernel caps this at net.core.somaxconn.
+  await app.listen({ host: config.HOST, port: config.PORT, backlog: 4096 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;

@@ -11,8 +11,8 @@ const ConfigSchema = Type.Object({
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   /** REL-5: booking and search requests running at once per process, waiting, and how long they wait. */
   ADMISSION_MAX_IN_FLIGHT: Type.Integer({ minimum: 1, maximum: 10_000, default: 64 }),
-  ADMISSION_MAX_QUEUE: Type.Integer({ minimum: 0, maximum: 100_000, default: 512 }),
-  ADMISSION_MAX_WAIT_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000 }),
+  ADMISSION_MAX_QUEUE: Type.Integer({ minimum: 0, maximum: 100_000, default: 128 }),
+  ADMISSION_MAX_WAIT_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 250 }),
   /** ISTAT code of the region that runs this platform ('03' Lombardy). */
   REGION_CODE: Type.String({ pattern: '^(0[1-9]|1[0-9]|20)$', default: '03' }),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),

@@ -166,9 +166,9 @@ describeEachDatabase('Booking', (database) => {
     }
     elderly = (
       await sql<Person>`SELECT id, tax_code, health_card_number FROM persons WHERE health_card_number IS NOT NULL
-        AND birth_date BETWEEN '1942-01-01' AND '1946-12-31' ORDER BY id LIMIT 12`.execute(database().db)
+        AND birth_date BETWEEN '1942-01-01' AND '1946-12-31' ORDER BY id LIMIT 14`.execute(database().db)
     ).rows;
-    expect(elderly.length).toBe(12);
+    expect(elderly.length).toBe(14);
   });
 
   describe('BOOK-1..3 hubs and capacity', () => {
@@ -552,6 +552,48 @@ describeEachDatabase('Booking', (database) => {
       });
       expect((await slotAt(cremona, `${DAY}T09:45:00Z`)).booked).toBe(0);
       expect((await slotAt(mantova, `${DAY}T08:00:00Z`)).booked).toBe(1);
+    });
+
+    it('BOOK-9 a double submit (the same confirmation twice at once) makes one booking, and both answers carry it', async () => {
+      const person = elderly[12] as Person;
+      const slot = await slotAt(cremona, `${DAY}T09:30:00Z`);
+      const headers = await citizen(person);
+      const results = await Promise.all([
+        book(headers, { slotId: slot.id }, 'double-submit-12'),
+        book(headers, { slotId: slot.id }, 'double-submit-12'),
+      ]);
+      expect(results.map((r) => r.statusCode).sort()).toEqual([200, 201]);
+      expect(new Set(results.map((r) => r.json<Booking>().code)).size).toBe(1);
+      expect((await slotAt(cremona, `${DAY}T09:30:00Z`)).booked).toBe(slot.booked + 1);
+      const open = await sql<{ n: number }>`SELECT count(*)::int AS n FROM bookings
+        WHERE person_id = ${person.id} AND status = 'confirmed' AND dose_number = 1`.execute(database().db);
+      expect(open.rows[0]?.n).toBe(1);
+    });
+
+    it('BOOK-8 two reschedules of one booking at once: it ends in one of the two slots, each counter moved once', async () => {
+      const headers = await citizen(elderly[13] as Person);
+      const from = await slotAt(cremona, `${DAY}T09:15:00Z`);
+      const made = (await book(headers, { slotId: from.id }, 'parallel-reschedule-13')).json<Booking>();
+      const [x, y] = [await slotAt(mantova, `${DAY}T08:15:00Z`), await slotAt(mantova, `${DAY}T08:30:00Z`)];
+      const results = await Promise.all(
+        [x, y].map((to) =>
+          app.inject({
+            method: 'POST',
+            url: `/bookings/${made.code}/reschedule`,
+            headers,
+            payload: { slotId: to.id },
+          }),
+        ),
+      );
+      expect(results.map((r) => r.statusCode)).toEqual([200, 200]);
+      const final = await app.inject({ method: 'GET', url: `/bookings/${made.code}`, headers });
+      expect([`${DAY}T08:15:00.000Z`, `${DAY}T08:30:00.000Z`]).toContain(final.json<Booking>().startsAt);
+      expect((await slotAt(cremona, `${DAY}T09:15:00Z`)).booked).toBe(from.booked);
+      const [xAfter, yAfter] = [
+        await slotAt(mantova, `${DAY}T08:15:00Z`),
+        await slotAt(mantova, `${DAY}T08:30:00Z`),
+      ];
+      expect(xAfter.booked + yAfter.booked).toBe(x.booked + y.booked + 1);
     });
 
     it('BOOK-2 cutting capacity under what is booked is refused with the number of people affected', async () => {
