@@ -29,6 +29,7 @@ import {
   summarize,
   summaryRow,
   SUMMARY_HEADER,
+  waitIfShed,
 } from './lib/load.ts';
 import type { ChildProcess } from 'node:child_process';
 
@@ -98,6 +99,7 @@ try {
           { authorization: `Bearer ${token}`, 'idempotency-key': `hot-slot-${personId}` },
           { slotId: hotSlot, personId },
         );
+        await waitIfShed(reply);
         const kind = kindOf(reply, [201]);
         if (kind === '409 SLOT_FULL') fullAt ??= performance.now();
         return kind === 'ok' ? `ok ${(JSON.parse(reply.body) as { code: string }).code}` : kind;

@@ -36,6 +36,7 @@ import {
   summarize,
   summaryRow,
   SUMMARY_HEADER,
+  waitIfShed,
 } from './lib/load.ts';
 
 const { values } = parseArgs({
@@ -154,13 +155,8 @@ try {
           unanswered.delete(index);
           const kind = kindOf(reply, [200, 201]);
           if (reply.status === 200) replays += 1;
-          // Shed (REL-5): the client waits as told, as the portal's page does, and tries again later.
-          if (reply.status === 429) {
-            unanswered.set(index, attempt);
-            await new Promise((resolve) =>
-              setTimeout(resolve, Number(reply.headers['retry-after'] ?? 2) * 1000),
-            );
-          }
+          if (reply.status === 429) unanswered.set(index, attempt);
+          await waitIfShed(reply);
           if (kind === 'ok') confirmed.push((JSON.parse(reply.body) as { code: string }).code);
           return kind;
         } catch (error) {

@@ -141,6 +141,12 @@ export async function closedLoop(options: {
   return { outcomes, elapsedSeconds: (performance.now() - started) / 1000 };
 }
 
+/** REL-5: a client told 429 waits its Retry-After before asking again, as the portal's page does. */
+export async function waitIfShed(reply: Reply): Promise<void> {
+  if (reply.status !== 429) return;
+  await new Promise((resolve) => setTimeout(resolve, Number(reply.headers['retry-after'] ?? 2) * 1000));
+}
+
 /** The kind of a reply: 'ok' for the expected status, else the status and the problem's code. */
 export function kindOf(reply: Reply, expected: readonly number[]): string {
   if (expected.includes(reply.status)) return 'ok';
