@@ -3,15 +3,12 @@
  * [--seconds 20] [--concurrency 16] [--database-url postgres://… (skip the load: reuse a loaded database)]`.
  *
  * Loads N synthetic people into a throwaway PostgreSQL (COPY), starts `vaxhub serve` on it in a child
- * process, and drives the HTTP API from this process with keep-alive connections:
+ * process, and drives the HTTP API from this process with keep-alive connections (bench/lib/load.ts):
  *   1. searchPersons by tax code (bar: p99 < 5 ms),
  *   2. searchPersons by surname + birth date (bar: p99 < 50 ms),
  * against a reference measured in the same run: GET /health (one `select 1` through the same stack).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openDatabase } from '../src/platform/db/database.ts';
@@ -23,6 +20,16 @@ import { systemClock } from '../src/platform/clock.ts';
 import { systemContext } from '../src/platform/audit/audit.ts';
 import { createProgress } from '../src/cli/progress.ts';
 import { findPostgresBinDir, startPostgresCluster, type PostgresCluster } from '../test/postgres-cluster.ts';
+import {
+  closedLoop,
+  HttpClient,
+  kindOf,
+  machineLine,
+  ms,
+  startVaxhub,
+  stopVaxhub,
+  summarize,
+} from './lib/load.ts';
 
 const { values } = parseArgs({
   options: {
@@ -109,95 +116,49 @@ async function prepareSamples(url: string): Promise<{ samples: Sample[] }> {
   return { samples: rows.filter((r): r is Sample => r.tax_code !== null) };
 }
 
-async function startServer(url: string): Promise<void> {
-  const bin = fileURLToPath(new URL('../bin/vaxhub.js', import.meta.url));
-  server = spawn(process.execPath, [bin, 'serve'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      PORT: String(PORT),
-      LOG_LEVEL: 'warn',
-      DATABASE_POOL_SIZE: '20',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const ok = await fetch(`http://127.0.0.1:${PORT}/health`)
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('server did not start');
-}
-
-async function drive(label: string, path: () => string, headers: Record<string, string>) {
-  const latencies: number[] = [];
-  let errors = 0;
-  const deadline = performance.now() + SECONDS * 1000;
-  const worker = async () => {
-    while (performance.now() < deadline) {
-      const started = performance.now();
-      // Node's fetch keeps connections alive: each worker reuses its socket.
-      const response = await fetch(`http://127.0.0.1:${PORT}${path()}`, { headers });
-      await response.arrayBuffer();
-      latencies.push(performance.now() - started);
-      if (response.status !== 200) errors++;
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return {
-    label,
-    requests: latencies.length,
-    perSecond: latencies.length / elapsed,
-    p50: at(0.5),
-    p95: at(0.95),
-    p99: at(0.99),
-    errors,
-  };
-}
-
 try {
   const url = await prepareDatabase();
   const { samples } = await prepareSamples(url);
-  await startServer(url);
-  const signIn = await fetch(`http://127.0.0.1:${PORT}/auth/staff/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'bench.admin', password: PASSWORD }),
-  });
-  const { token } = (await signIn.json()) as { token: string };
-  const headers = { authorization: `Bearer ${token}` };
+  server = await startVaxhub({ DATABASE_URL: url }, PORT);
+  const client = new HttpClient(PORT, CONCURRENCY);
+  const headers = { authorization: `Bearer ${await client.signInStaff('bench.admin', PASSWORD)}` };
   const pick = () => samples[Math.floor(Math.random() * samples.length)] as Sample;
+  const drive = async (label: string, path: () => string, signedIn: boolean) => {
+    const run = await closedLoop({
+      concurrency: CONCURRENCY,
+      seconds: SECONDS,
+      next: () => {
+        const target = path();
+        return async () => kindOf(await client.request('GET', target, signedIn ? headers : {}), [200]);
+      },
+    });
+    return { label, ...summarize(run.outcomes, run.elapsedSeconds) };
+  };
   const results = [
-    await drive('reference: GET /health', () => '/health', {}),
-    await drive('searchPersons by tax code', () => `/persons?identifier=${pick().tax_code}`, headers),
+    await drive('reference: GET /health (one `select 1`, no session)', () => '/health', false),
+    await drive('searchPersons by tax code', () => `/persons?identifier=${pick().tax_code}`, true),
     await drive(
       'searchPersons by surname + birth date',
       () => {
         const s = pick();
         return `/persons?surname=${encodeURIComponent(s.surname)}&birthDate=${s.birth_date}`;
       },
-      headers,
+      true,
     ),
   ];
-  const cpu = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
+  client.close();
   console.log(
-    `\nmachine: nproc ${availableParallelism()}, ${cpu}, Node ${process.version}; people ${PEOPLE.toLocaleString('en-US')}; ${CONCURRENCY} concurrent clients, ${SECONDS} s each`,
+    `\n${machineLine()}; people ${PEOPLE.toLocaleString('en-US')}; ${CONCURRENCY} concurrent clients, ${SECONDS} s each`,
   );
-  console.log('| what | requests | req/s | p50 | p95 | p99 | non-200 | p99 ÷ reference p99 |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| what | ok | req/s | p50 | p95 | p99 | other answers | p99 ÷ reference p99 |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
   const reference = results[0]?.p99 ?? 1;
   for (const r of results) {
     console.log(
-      `| ${r.label} | ${r.requests} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(2)} ms | ${r.p95.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | ${r.errors} | ${(r.p99 / reference).toFixed(2)} |`,
+      `| ${r.label} | ${r.ok} | ${r.perSecond.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.others} | ${(r.p99 / reference).toFixed(2)} |`,
     );
   }
 } finally {
-  server?.kill('SIGTERM');
+  if (server !== undefined) await stopVaxhub(server);
   cluster?.stop();
 }
