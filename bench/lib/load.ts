@@ -44,6 +44,17 @@ export async function startVaxhub(env: Record<string, string>, port: number): Pr
   throw new Error(`vaxhub serve on port ${port} did not answer /health`);
 }
 
+/** PERF-7: a running process's peak resident memory in MB (VmHWM), or undefined once it is gone. */
+export function peakRssMb(server: ChildProcess): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${server.pid ?? 0}/status`, 'utf8');
+    const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+    return kb === undefined ? undefined : Math.round(Number(kb) / 1024);
+  } catch {
+    return undefined;
+  }
+}
+
 export async function stopVaxhub(server: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (server.exitCode !== null || server.signalCode !== null) return;
   const exited = new Promise((resolve) => server.once('exit', resolve));
@@ -112,6 +123,8 @@ export interface Outcome {
   /** 'ok', or the status and problem code of anything else, or the network error. */
   kind: string;
   latencyMs: number;
+  /** When the request was sent, in ms from the start of the run. */
+  sentAtMs: number;
 }
 
 /**
@@ -134,7 +147,7 @@ export async function closedLoop(options: {
       const kind = await send().catch(
         (error: unknown) => `network ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
       );
-      outcomes.push({ kind, latencyMs: performance.now() - sent });
+      outcomes.push({ kind, latencyMs: performance.now() - sent, sentAtMs: sent - started });
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, (_, index) => client(index)));
