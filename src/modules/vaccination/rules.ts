@@ -1,0 +1,330 @@
+import { ageOn, dayFromIsoDate } from '../../platform/calendar.ts';
+
+/*
+ * The immunization registry's rules as pure functions (spec 40-vaccination.md): dose numbers, which
+ * dose is admissible, prior infections, certificate contacts. No I/O; every date is a Europe/Rome
+ * calendar date passed in. The thresholds are a policy object (the GIAVA manual's values below), so
+ * that a plan version can carry them as data.
+ */
+
+/** VAX-2: the risk categories the registry records. */
+export const RISK_CATEGORIES = [
+  'Soggetto vulnerabile per patologia',
+  'Età > 60 anni',
+  'Operatore sanitario',
+  'Ospite in struttura sanitaria e socio-sanitaria residenziale e semi-residenziale',
+  'Operatore non sanitario in struttura sanitaria e socio-sanitaria residenziale e semi-residenziale',
+  'Altro',
+] as const;
+export type RiskCategory = (typeof RISK_CATEGORIES)[number];
+export const NO_HEALTH_CONDITION = 'Nessuna condizione sanitaria a rischio';
+
+export type DoseKind = 'primary' | 'additional' | 'booster';
+
+/** What the rules need to know of a product (from the catalogue, or of a product given abroad). */
+export interface ProductFacts {
+  code: string;
+  primaryCycleDoses: number;
+  /** False for products not authorised by EMA, given abroad (Sputnik V, Sinovac, …): VAX-11. */
+  emaAuthorised: boolean;
+  platform: string;
+  /** Days after dose 1 before dose 2 may be given (VAX-13), when the product has two doses. */
+  minDaysToSecondDose: number | null;
+}
+
+export interface PastDose {
+  date: string;
+  product: ProductFacts;
+  doseNumber: number;
+  kind: DoseKind;
+}
+
+/** A COVID-19 infection: the first positive test's sample date, whether molecular, the recovery. */
+export interface Infection {
+  positiveOn: string;
+  molecular: boolean;
+  recoveredOn: string | null;
+}
+
+/** The registry's thresholds (GIAVA manual v1.62, ministry circulars of 2021). */
+export interface VaccinationPolicy {
+  /** VAX-9: the one category, with a health condition, that may have an additional dose. */
+  additionalDoseCategory: RiskCategory;
+  /** VAX-10: the categories that may have a booster. */
+  boosterCategories: readonly RiskCategory[];
+  /** VAX-10: the category "Età > 60 anni" holds from this age in completed years. */
+  over60FromAge: number;
+  /** VAX-10: a single Janssen dose at least this many days ago allows a booster to anyone. */
+  janssen: { product: string; boosterAfterDays: number };
+  /** VAX-11: after a non-EMA cycle, an mRNA booster from day `from` to day `to`; later, a new cycle. */
+  nonEmaBoosterDays: { from: number; to: number };
+  /** VAX-11: the mRNA boosters allowed after a non-EMA cycle, with their booster volume. */
+  nonEmaBoosterProducts: readonly { product: string; volumeMl: number }[];
+  /** VAX-12: children of these ages (at the cycle's first dose) get this product and volume. */
+  pediatric: { minAge: number; maxAge: number; product: string; volumeMl: number };
+  /** VAX-17: an infection within this many days of dose 1 leaves the cycle open; the second dose
+   *  then falls within `secondDoseWithinDays` of the positive test. */
+  infectionAfterFirstDose: { withinDays: number; secondDoseWithinDays: number };
+  /** VAX-13: a second dose of another product than the first is allowed (heterologous cycle). */
+  heterologousAllowed: boolean;
+}
+
+export const GIAVA_2021_POLICY: VaccinationPolicy = {
+  additionalDoseCategory: 'Soggetto vulnerabile per patologia',
+  boosterCategories: [
+    'Operatore sanitario',
+    'Età > 60 anni',
+    'Ospite in struttura sanitaria e socio-sanitaria residenziale e semi-residenziale',
+    'Operatore non sanitario in struttura sanitaria e socio-sanitaria residenziale e semi-residenziale',
+  ],
+  over60FromAge: 61,
+  janssen: { product: 'JANSSEN', boosterAfterDays: 180 },
+  nonEmaBoosterDays: { from: 28, to: 180 },
+  nonEmaBoosterProducts: [
+    { product: 'COMIRNATY-30', volumeMl: 0.3 },
+    { product: 'SPIKEVAX', volumeMl: 0.25 },
+  ],
+  pediatric: { minAge: 5, maxAge: 11, product: 'COMIRNATY-10-PED', volumeMl: 0.2 },
+  infectionAfterFirstDose: { withinDays: 14, secondDoseWithinDays: 180 },
+  heterologousAllowed: false,
+};
+
+const daysBetween = (from: string, to: string): number => dayFromIsoDate(to) - dayFromIsoDate(from);
+
+/** The primary cycle the person is in: its doses so far, what completes it, and when it completed. */
+export interface CycleState {
+  /** Doses of the current cycle (primary, additional, boosters), in date order. */
+  doses: PastDose[];
+  product: ProductFacts | null;
+  /** Primary doses that complete it: the product's, or 1 after a prior infection (VAX-18). */
+  dosesNeeded: number;
+  completedOn: string | null;
+  /** VAX-17: the infection after dose 1 that changed the cycle, if any. */
+  infectionAfterFirstDose: Infection | null;
+}
+
+/**
+ * VAX-6, VAX-11, VAX-17, VAX-18: where the person stands. A primary dose after a completed cycle
+ * starts a new one (VAX-11, after day 180 of a non-EMA cycle); a documented infection before the
+ * cycle's first dose makes one dose complete it; a molecular positive more than 14 days after dose 1
+ * of a two-dose product completes it at the recovery, within 14 days it leaves it open.
+ */
+export function cycleState(
+  history: readonly PastDose[],
+  infections: readonly Infection[],
+  policy: VaccinationPolicy,
+): CycleState {
+  const sorted = [...history].sort((a, b) => a.date.localeCompare(b.date) || a.doseNumber - b.doseNumber);
+  let start = 0;
+  sorted.forEach((dose, index) => {
+    if (index > 0 && dose.kind === 'primary' && dose.doseNumber === 1) start = index;
+  });
+  const doses = sorted.slice(start);
+  const first = doses[0];
+  if (first === undefined) {
+    return { doses, product: null, dosesNeeded: 0, completedOn: null, infectionAfterFirstDose: null };
+  }
+  const priorInfection = infections.some((i) => i.positiveOn < first.date);
+  const dosesNeeded = priorInfection ? 1 : first.product.primaryCycleDoses;
+  const primaries = doses.filter((d) => d.kind === 'primary');
+  const completing = primaries[dosesNeeded - 1];
+  const afterFirst =
+    dosesNeeded === 2
+      ? (infections.find(
+          (i) =>
+            i.molecular &&
+            i.positiveOn > first.date &&
+            (completing === undefined || i.positiveOn < completing.date),
+        ) ?? null)
+      : null;
+  if (
+    afterFirst !== null &&
+    daysBetween(first.date, afterFirst.positiveOn) > policy.infectionAfterFirstDose.withinDays
+  ) {
+    return {
+      doses,
+      product: first.product,
+      dosesNeeded: 1,
+      completedOn: afterFirst.recoveredOn ?? afterFirst.positiveOn,
+      infectionAfterFirstDose: afterFirst,
+    };
+  }
+  return {
+    doses,
+    product: first.product,
+    dosesNeeded,
+    completedOn: completing?.date ?? null,
+    infectionAfterFirstDose: afterFirst,
+  };
+}
+
+export type Proposal =
+  { doseNumber: number; kind: DoseKind } | { refusal: 'NON_EMA_BOOSTER_TOO_EARLY'; allowedFrom: string };
+
+/**
+ * VAX-6 (and VAX-11): the dose number and kind a new administration on `on` gets from the history.
+ * In an open cycle, the next primary dose; after a completed cycle, a booster numbered after every dose
+ * of the cycle; after a non-EMA cycle, a booster only from day 28 to day 180, and after day 180 dose 1 of
+ * a new primary cycle.
+ */
+export function proposeDose(
+  history: readonly PastDose[],
+  infections: readonly Infection[],
+  on: string,
+  policy: VaccinationPolicy,
+): Proposal {
+  const cycle = cycleState(history, infections, policy);
+  const next = cycle.doses.length + 1;
+  if (cycle.product === null) return { doseNumber: 1, kind: 'primary' };
+  if (cycle.completedOn === null) return { doseNumber: next, kind: 'primary' };
+  if (!cycle.product.emaAuthorised) {
+    const days = daysBetween(cycle.completedOn, on);
+    if (days < policy.nonEmaBoosterDays.from) {
+      return {
+        refusal: 'NON_EMA_BOOSTER_TOO_EARLY',
+        allowedFrom: isoAfter(cycle.completedOn, policy.nonEmaBoosterDays.from),
+      };
+    }
+    if (days > policy.nonEmaBoosterDays.to) return { doseNumber: 1, kind: 'primary' };
+  }
+  return { doseNumber: next, kind: 'booster' };
+}
+
+const isoAfter = (date: string, days: number): string =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+export interface DoseRequest {
+  date: string;
+  kind: DoseKind;
+  product: ProductFacts;
+  volumeMl: number;
+}
+
+export interface PersonAtDose {
+  birthDate: string;
+  riskCategory: RiskCategory;
+  healthCondition: string;
+}
+
+/** A refusal cannot be recorded; a non-conforming dose only with the operator's audited override. */
+export interface Finding {
+  rule: string;
+  code: string;
+  severity: 'refusal' | 'non_conforming';
+  params?: Record<string, string | number>;
+}
+
+/**
+ * VAX-9 … VAX-13, VAX-17: what stands against recording this dose. Empty when it is admissible.
+ */
+export function doseFindings(
+  request: DoseRequest,
+  person: PersonAtDose,
+  history: readonly PastDose[],
+  infections: readonly Infection[],
+  policy: VaccinationPolicy,
+): Finding[] {
+  const findings: Finding[] = [];
+  const cycle = cycleState(
+    history.filter((d) => d.date <= request.date),
+    infections,
+    policy,
+  );
+  const complete = cycle.completedOn !== null && cycle.completedOn <= request.date;
+  const refuse = (rule: string, code: string, params?: Finding['params']) =>
+    findings.push({ rule, code, severity: 'refusal', ...(params === undefined ? {} : { params }) });
+  const flag = (rule: string, code: string, params?: Finding['params']) =>
+    findings.push({ rule, code, severity: 'non_conforming', ...(params === undefined ? {} : { params }) });
+
+  if (request.kind === 'additional') {
+    if (!complete) refuse('VAX-9', 'ADDITIONAL_DOSE_BEFORE_PRIMARY_CYCLE');
+    if (
+      person.riskCategory !== policy.additionalDoseCategory ||
+      person.healthCondition === NO_HEALTH_CONDITION
+    ) {
+      refuse('VAX-9', 'ADDITIONAL_DOSE_NOT_ADMISSIBLE', { category: person.riskCategory });
+    }
+  }
+
+  if (request.kind === 'booster') {
+    if (!complete || cycle.completedOn === null || cycle.product === null) {
+      refuse('VAX-10', 'BOOSTER_BEFORE_PRIMARY_CYCLE');
+    } else if (!cycle.product.emaAuthorised) {
+      const days = daysBetween(cycle.completedOn, request.date);
+      if (days < policy.nonEmaBoosterDays.from) refuse('VAX-11', 'NON_EMA_BOOSTER_TOO_EARLY', { days });
+      if (days > policy.nonEmaBoosterDays.to) refuse('VAX-11', 'NON_EMA_NEW_PRIMARY_CYCLE', { days });
+      const allowed = policy.nonEmaBoosterProducts.find((p) => p.product === request.product.code);
+      if (allowed === undefined || allowed.volumeMl !== request.volumeMl) {
+        refuse('VAX-11', 'NON_EMA_BOOSTER_PRODUCT', { product: request.product.code });
+      }
+    } else {
+      const singleJanssen =
+        cycle.product.code === policy.janssen.product &&
+        cycle.doses.length === 1 &&
+        daysBetween(cycle.completedOn, request.date) >= policy.janssen.boosterAfterDays;
+      const categoryHolds =
+        policy.boosterCategories.includes(person.riskCategory) &&
+        (person.riskCategory !== 'Età > 60 anni' ||
+          ageOn(person.birthDate, request.date) >= policy.over60FromAge);
+      if (!singleJanssen && !categoryHolds) {
+        refuse('VAX-10', 'BOOSTER_NOT_ADMISSIBLE', { category: person.riskCategory });
+      }
+    }
+  }
+
+  if (request.kind === 'primary') {
+    const primaries = complete ? [] : cycle.doses.filter((d) => d.kind === 'primary');
+    const firstOfCycle = primaries[0];
+    // VAX-12: a child is pediatric by the age at the cycle's first dose, even if 12 by the second.
+    const age = ageOn(person.birthDate, firstOfCycle?.date ?? request.date);
+    const { pediatric } = policy;
+    if (age >= pediatric.minAge && age <= pediatric.maxAge) {
+      if (request.product.code !== pediatric.product || request.volumeMl !== pediatric.volumeMl) {
+        flag('VAX-12', 'PEDIATRIC_NON_CONFORMING', { age, product: request.product.code });
+      }
+    }
+    const previous = primaries.at(-1);
+    if (previous !== undefined && firstOfCycle !== undefined) {
+      if (request.product.code !== firstOfCycle.product.code && !policy.heterologousAllowed) {
+        flag('VAX-13', 'HETEROLOGOUS_DOSE', { first: firstOfCycle.product.code });
+      }
+      const minDays = firstOfCycle.product.minDaysToSecondDose;
+      const days = daysBetween(previous.date, request.date);
+      if (minDays !== null && days < minDays) flag('VAX-13', 'DOSE_TOO_EARLY', { days, minDays });
+      const infection = cycle.infectionAfterFirstDose;
+      if (infection !== null) {
+        const since = daysBetween(infection.positiveOn, request.date);
+        if (since > policy.infectionAfterFirstDose.secondDoseWithinDays) {
+          flag('VAX-17', 'SECOND_DOSE_AFTER_INFECTION_WINDOW', { days: since });
+        }
+      }
+    }
+  }
+  return findings;
+}
+
+/** VAX-16: the dates of an infection entered by an operator, in order. */
+export function infectionEntryRefusal(entry: {
+  sampledOn: string;
+  resultOn: string;
+  recoveredOn: string | null;
+}): 'INFECTION_RESULT_BEFORE_SAMPLE' | 'INFECTION_RECOVERY_NOT_AFTER_RESULT' | null {
+  if (entry.resultOn < entry.sampledOn) return 'INFECTION_RESULT_BEFORE_SAMPLE';
+  if (entry.recoveredOn !== null && entry.recoveredOn <= entry.resultOn)
+    return 'INFECTION_RECOVERY_NOT_AFTER_RESULT';
+  return null;
+}
+
+/** VAX-21: a mobile number is digits only, but for a leading + of the international prefix. */
+export const isCertificateMobile = (mobile: string): boolean => /^\+?[0-9]{6,15}$/.test(mobile);
+
+/**
+ * VAX-22: a COVID administration is saved only when the operator ticked that the contacts are
+ * confirmed or that the person gave none; other vaccinations ignore the tick.
+ */
+export function contactsTickRefusal(
+  covid: boolean,
+  ticked: boolean,
+): 'CERTIFICATE_CONTACTS_NOT_CONFIRMED' | null {
+  return covid && !ticked ? 'CERTIFICATE_CONTACTS_NOT_CONFIRMED' : null;
+}
