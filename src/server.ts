@@ -9,6 +9,7 @@ import { homeRoutes } from './modules/system/home.ts';
 import { registryRoutes } from './modules/registry/routes.ts';
 import { eligibilityRoutes } from './modules/eligibility/routes.ts';
 import { bookingRoutes } from './modules/booking/routes.ts';
+import { vaccinationRoutes } from './modules/vaccination/routes.ts';
 
 /** Every module's routes, in one list: adding a module to the platform is one line here. */
 export const MODULES: ModuleRoutes[] = [
@@ -18,6 +19,7 @@ export const MODULES: ModuleRoutes[] = [
   registryRoutes,
   eligibilityRoutes,
   bookingRoutes,
+  vaccinationRoutes,
 ];
 
 export function buildServer(options: { config: Config; database: Database; clock: Clock; logger: Logger }) {

@@ -7,6 +7,7 @@ import { MODULES } from '../src/server.ts';
 import { AuthService } from '../src/platform/auth/service.ts';
 import { systemContext } from '../src/platform/audit/audit.ts';
 import { STAFF_ROLES, type StaffRole } from '../src/platform/auth/roles.ts';
+import type { App } from '../src/platform/http/types.ts';
 
 export const TEST_PASSWORD = 'test-password-123';
 
@@ -63,4 +64,17 @@ export async function ensureStaffOfEveryRole(database: Database): Promise<Record
     );
   }
   return usernames;
+}
+
+/** Bearer headers of a staff member signed in now (at the app clock's time: tests that move it sign in again). */
+export async function signInStaff(
+  app: App,
+  username: string | undefined,
+): Promise<{ authorization: string }> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/auth/staff/session',
+    payload: { username, password: TEST_PASSWORD },
+  });
+  return { authorization: `Bearer ${response.json<{ token: string }>().token}` };
 }

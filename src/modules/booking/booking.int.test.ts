@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { describeEachDatabase } from '../../../test/databases.ts';
-import { buildTestApp, ensureStaffOfEveryRole, TEST_PASSWORD } from '../../../test/app.ts';
+import { buildTestApp, ensureStaffOfEveryRole, signInStaff } from '../../../test/app.ts';
 import { loadReferenceData } from '../reference/service.ts';
 import { generatePopulationIntoDatabase } from '../population/service.ts';
 import { EligibilityService } from '../eligibility/service.ts';
@@ -54,14 +54,7 @@ describeEachDatabase('Booking', (database) => {
   let cremona: number;
   let mantova: number;
 
-  const as = async (role: string) => {
-    const response = await app.inject({
-      method: 'POST',
-      url: '/auth/staff/session',
-      payload: { username: usernames[role], password: TEST_PASSWORD },
-    });
-    return { authorization: `Bearer ${response.json<{ token: string }>().token}` };
-  };
+  const as = (role: string) => signInStaff(app, usernames[role]);
 
   const citizen = async (person: Person) => {
     const response = await app.inject({

@@ -1,11 +1,4 @@
-import { defineProblems, type ProblemDefinition } from '../../platform/http/problem.ts';
-import type { Localized } from '../../platform/i18n.ts';
-
-const problem = (status: number, title: Localized, detail: Localized): ProblemDefinition => ({
-  status,
-  title,
-  detail,
-});
+import { defineProblems, problem } from '../../platform/http/problem.ts';
 
 /** Refusals of booking (spec 30-booking.md). Each says what is wrong and what to do. */
 export const bookingProblems = defineProblems({

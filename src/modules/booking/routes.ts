@@ -26,7 +26,7 @@ import {
 } from './schemas.ts';
 
 const GroupBookingView = Type.Object({
-  groupCode: Type.Union([Type.String(), Type.Null()]),
+  groupCode: Type.Union([Type.Null(), Type.String()]),
   bookings: Type.Array(BookingView),
 });
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { describeEachDatabase } from '../../../test/databases.ts';
-import { buildTestApp, ensureStaffOfEveryRole, TEST_PASSWORD } from '../../../test/app.ts';
+import { buildTestApp, ensureStaffOfEveryRole, signInStaff } from '../../../test/app.ts';
 import { loadReferenceData } from '../reference/service.ts';
 import { generatePopulationIntoDatabase } from '../population/service.ts';
 import { EligibilityService } from './service.ts';
@@ -64,14 +64,7 @@ describeEachDatabase('Campaign rules', (database) => {
   });
 
   /** Signs in at the clock's current time: the tests move the clock by days, past any session. */
-  const as = async (role: string) => {
-    const response = await app.inject({
-      method: 'POST',
-      url: '/auth/staff/session',
-      payload: { username: usernames[role], password: TEST_PASSWORD },
-    });
-    return { authorization: `Bearer ${response.json<{ token: string }>().token}` };
-  };
+  const as = (role: string) => signInStaff(app, usernames[role]);
 
   const explain = async (personId: number) => {
     const response = await app.inject({

@@ -9,7 +9,7 @@ import {
 } from './tables.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
+  Type.Union([Type.Null(), schema]);
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
 const Instant = Type.String({ format: 'date-time' });
 const CalendarDate = Type.String({ format: 'date', description: 'Calendar date YYYY-MM-DD (Europe/Rome)' });

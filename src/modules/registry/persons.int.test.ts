@@ -208,12 +208,18 @@ describeEachDatabase('Registry: people', (database) => {
     expect(pending.json<Person>().identifier).toEqual({ type: 'TS_FOREIGN', value: null, pending: true });
   });
 
-  it('REG-10 REG-11 an update changes contacts, bumps the version and records before → after', async () => {
+  /** The person the creation tests above made, as the search finds them now. */
+  const findRossi = async (): Promise<Person> => {
     const found = (
       await app.inject({ method: 'GET', url: '/persons?identifier=RSSMRA85T10A562S', headers: reader })
     ).json<{ items: Person[] }>();
     const person = found.items[0];
     if (!person) throw new Error('person not found');
+    return person;
+  };
+
+  it('REG-10 REG-11 an update changes contacts, bumps the version and records before → after', async () => {
+    const person = await findRossi();
     const response = await app.inject({
       method: 'PATCH',
       url: `/persons/${person.id}`,
@@ -237,6 +243,28 @@ describeEachDatabase('Registry: people', (database) => {
       .executeTakeFirstOrThrow();
     expect(audit.before).toMatchObject({ mobile: '+39 333 1234567' });
     expect(audit.after).toMatchObject({ mobile: '+39 340 7654321' });
+  });
+
+  it('REG-11 null clears a contact or an address: it is stored as null, never turned into an empty string', async () => {
+    const person = await findRossi();
+    const response = await app.inject({
+      method: 'PATCH',
+      url: `/persons/${person.id}`,
+      payload: {
+        version: person.version,
+        mobile: null,
+        email: null,
+        residence: { address: null, municipalityIstat: '015146', cap: '20121' },
+      },
+      headers: operator,
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const read = await app.inject({ method: 'GET', url: `/persons/${person.id}`, headers: reader });
+    expect(read.json<Person & { residence: unknown }>()).toMatchObject({
+      mobile: null,
+      email: null,
+      residence: { address: null, municipalityIstat: '015146' },
+    });
   });
 
   it('SEC-1 a call-center operator reads but does not insert', async () => {

@@ -19,20 +19,20 @@ const CalendarDate = Type.String({ format: 'date', description: 'Calendar date Y
 const Name = Type.String({ minLength: 1, maxLength: 100 });
 
 const Place = Type.Object({
-  address: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+  address: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 200 })])),
   municipalityIstat: IstatCode,
-  cap: Type.Optional(Type.Union([Cap, Type.Null()])),
+  cap: Type.Optional(Type.Union([Type.Null(), Cap])),
 });
 
 const Contacts = {
-  mobile: Type.Optional(Type.Union([Type.String({ pattern: '^\\+?[0-9 ]{6,20}$' }), Type.Null()])),
-  landline: Type.Optional(Type.Union([Type.String({ pattern: '^\\+?[0-9 ]{6,20}$' }), Type.Null()])),
-  email: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 254 }), Type.Null()])),
+  mobile: Type.Optional(Type.Union([Type.Null(), Type.String({ pattern: '^\\+?[0-9 ]{6,20}$' })])),
+  landline: Type.Optional(Type.Union([Type.Null(), Type.String({ pattern: '^\\+?[0-9 ]{6,20}$' })])),
+  email: Type.Optional(Type.Union([Type.Null(), Type.String({ format: 'email', maxLength: 254 })])),
 };
 
 export const Identifier = Type.Object({
   type: Type.Enum([...IDENTIFIER_TYPES]),
-  value: Type.Union([Type.String({ minLength: 1, maxLength: 20 }), Type.Null()], {
+  value: Type.Union([Type.Null(), Type.String({ minLength: 1, maxLength: 20 })], {
     description: 'null only for a TS_FOREIGN identifier still pending (REG-9)',
   }),
   pending: Type.Boolean(),
@@ -42,24 +42,24 @@ export const PersonView = Type.Object(
   {
     id: Type.Integer(),
     identifier: Identifier,
-    taxCode: Type.Union([Type.String(), Type.Null()]),
+    taxCode: Type.Union([Type.Null(), Type.String()]),
     status: Type.Enum([...PERSON_STATUSES]),
-    supersededBy: Type.Union([Type.Object({ id: Type.Integer(), identifier: Type.String() }), Type.Null()], {
+    supersededBy: Type.Union([Type.Null(), Type.Object({ id: Type.Integer(), identifier: Type.String() })], {
       description: 'REG-7: on an obsolete identity, the current one',
     }),
     surname: Type.String(),
     givenName: Type.String(),
     sex: Type.Enum(['M', 'F']),
     birthDate: Type.String(),
-    birthPlaceCode: Type.Union([Type.String(), Type.Null()]),
-    healthCardNumber: Type.Union([Type.String(), Type.Null()]),
-    residence: Type.Union([Place, Type.Null()]),
-    domicile: Type.Union([Place, Type.Null()]),
-    healthAuthorityCode: Type.Union([Type.String(), Type.Null()]),
-    mobile: Type.Union([Type.String(), Type.Null()]),
-    landline: Type.Union([Type.String(), Type.Null()]),
-    email: Type.Union([Type.String(), Type.Null()]),
-    ord7Category: Type.Union([Type.Enum([...ORD7_CATEGORIES]), Type.Null()]),
+    birthPlaceCode: Type.Union([Type.Null(), Type.String()]),
+    healthCardNumber: Type.Union([Type.Null(), Type.String()]),
+    residence: Type.Union([Type.Null(), Place]),
+    domicile: Type.Union([Type.Null(), Place]),
+    healthAuthorityCode: Type.Union([Type.Null(), Type.String()]),
+    mobile: Type.Union([Type.Null(), Type.String()]),
+    landline: Type.Union([Type.Null(), Type.String()]),
+    email: Type.Union([Type.Null(), Type.String()]),
+    ord7Category: Type.Union([Type.Null(), Type.Enum([...ORD7_CATEGORIES])]),
     provenance: Type.Enum(['region', 'national_import', 'manual']),
     version: Type.Integer({ description: 'Send it back on update: a stale version is refused' }),
   },
@@ -134,11 +134,11 @@ export const UpdatePersonBody = Type.Object(
     surname: Type.Optional(Name),
     givenName: Type.Optional(Name),
     status: Type.Optional(Type.Enum(['ACTIVE_REGION', 'OUT_OF_REGION', 'AIRE', 'FOREIGN', 'DECEASED'])),
-    healthCardNumber: Type.Optional(Type.Union([Type.String({ minLength: 20, maxLength: 24 }), Type.Null()])),
-    residence: Type.Optional(Type.Union([Place, Type.Null()])),
-    domicile: Type.Optional(Type.Union([Place, Type.Null()])),
+    healthCardNumber: Type.Optional(Type.Union([Type.Null(), Type.String({ minLength: 20, maxLength: 24 })])),
+    residence: Type.Optional(Type.Union([Type.Null(), Place])),
+    domicile: Type.Optional(Type.Union([Type.Null(), Place])),
     healthAuthorityCode: Type.Optional(
-      Type.Union([Type.String({ minLength: 2, maxLength: 40 }), Type.Null()]),
+      Type.Union([Type.Null(), Type.String({ minLength: 2, maxLength: 40 })]),
     ),
     ...Contacts,
   },
@@ -161,7 +161,7 @@ export const NationalIdentifierParams = Type.Object({
 
 export const NationalLookup = Type.Object({
   person: NationalPersonSchema,
-  localPersonId: Type.Union([Type.Integer(), Type.Null()], {
+  localPersonId: Type.Union([Type.Null(), Type.Integer()], {
     description: 'Set when the person is already here',
   }),
 });
@@ -176,7 +176,7 @@ const Localized = Type.Object({ it: Type.String(), en: Type.String() });
 export const ImportedPerson = Type.Object({
   person: PersonView,
   imported: Type.Boolean({ description: 'false when the person was already in the regional registry' }),
-  hint: Type.Union([Localized, Type.Null()], {
+  hint: Type.Union([Type.Null(), Localized], {
     description: 'REG-5: reminds to record a mobile or an e-mail',
   }),
 });

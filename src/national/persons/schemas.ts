@@ -72,8 +72,8 @@ export const NationalPersonSchema = Type.Object(
       Type.Null(),
     ]),
     contacts: Type.Object({
-      mobile: Type.Union([Type.String(), Type.Null()]),
-      email: Type.Union([Type.String(), Type.Null()]),
+      mobile: Type.Union([Type.Null(), Type.String()]),
+      email: Type.Union([Type.Null(), Type.String()]),
     }),
   },
   { $id: 'NationalPerson' },

@@ -4,7 +4,15 @@ import type { ReferenceTables } from '../../modules/reference/tables.ts';
 import type { RegistryTables } from '../../modules/registry/tables.ts';
 import type { EligibilityTables } from '../../modules/eligibility/tables.ts';
 import type { BookingTables } from '../../modules/booking/tables.ts';
+import type { VaccinationTables } from '../../modules/vaccination/tables.ts';
 
 /** The whole database as Kysely sees it: each module declares its own tables next to its SQL. */
 export interface DB
-  extends AuditTables, AuthTables, ReferenceTables, RegistryTables, EligibilityTables, BookingTables {}
+  extends
+    AuditTables,
+    AuthTables,
+    ReferenceTables,
+    RegistryTables,
+    EligibilityTables,
+    BookingTables,
+    VaccinationTables {}

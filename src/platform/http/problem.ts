@@ -13,6 +13,13 @@ export interface ProblemDefinition {
 
 export type ProblemCatalogue<Code extends string> = Record<Code, ProblemDefinition>;
 
+/** One catalogue entry: the HTTP status, a short title and what to do, in Italian and English. */
+export const problem = (status: number, title: Localized, detail: Localized): ProblemDefinition => ({
+  status,
+  title,
+  detail,
+});
+
 const catalogue = new Map<string, ProblemDefinition>();
 
 export function defineProblems<Code extends string>(

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { describeEachDatabase, openMigratedTestDatabase } from '../../../../test/databases.ts';
-import { buildTestApp, ensureStaffOfEveryRole, TEST_PASSWORD } from '../../../../test/app.ts';
+import { buildTestApp, ensureStaffOfEveryRole, signInStaff } from '../../../../test/app.ts';
 import { loadReferenceData } from '../../reference/service.ts';
 import { generatePopulationIntoDatabase } from '../../population/service.ts';
 import { EligibilityService } from '../service.ts';
@@ -63,14 +63,7 @@ describeEachDatabase('List ingestion', (database) => {
   let directory: string;
   let fragileCsv: string;
 
-  const as = async (role: string) => {
-    const response = await app.inject({
-      method: 'POST',
-      url: '/auth/staff/session',
-      payload: { username: usernames[role], password: TEST_PASSWORD },
-    });
-    return { authorization: `Bearer ${response.json<{ token: string }>().token}` };
-  };
+  const as = (role: string) => signInStaff(app, usernames[role]);
 
   const upload = async (file: string, query: Record<string, string>, role = 'asl_admin') =>
     app.inject({

@@ -35,8 +35,8 @@ const UploadView = Type.Object({
   sourceAuthority: Type.String(),
   fileName: Type.String(),
   status: Type.Enum(['running', 'completed', 'failed']),
-  failureCode: Type.Union([Type.String(), Type.Null()]),
-  rowsTotal: Type.Union([Type.Integer(), Type.Null()]),
+  failureCode: Type.Union([Type.Null(), Type.String()]),
+  rowsTotal: Type.Union([Type.Null(), Type.Integer()]),
   rowsRead: Type.Integer(),
   rowsLoaded: Type.Integer(),
   rowsUpdated: Type.Integer(),
@@ -44,7 +44,7 @@ const UploadView = Type.Object({
   rowsRejected: Type.Integer(),
   rejectedByReason: Type.Record(Type.String(), Type.Integer()),
   startedAt: Type.String({ format: 'date-time' }),
-  finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  finishedAt: Type.Union([Type.Null(), Type.String({ format: 'date-time' })]),
 });
 
 const UPLOADERS = ['asl_admin', 'region_admin'] as const;

@@ -1,0 +1,133 @@
+import { defineProblems, problem } from '../../platform/http/problem.ts';
+
+/** Refusals of the immunization registry (spec 40-vaccination.md). Each says what is wrong and what to do. */
+export const vaccinationProblems = defineProblems({
+  ADMINISTRATION_PRODUCT_UNKNOWN: problem(
+    400,
+    { it: 'Vaccino sconosciuto', en: 'Unknown vaccine' },
+    {
+      it: 'Il prodotto {product} non è nel catalogo: scelga il vaccino dall’elenco.',
+      en: 'Product {product} is not in the catalogue: choose the vaccine from the list.',
+    },
+  ),
+  ADMINISTRATION_IN_THE_FUTURE: problem(
+    400,
+    { it: 'Data futura', en: 'Date in the future' },
+    {
+      it: 'La somministrazione non può avere una data o un’ora successiva a questo momento.',
+      en: 'An administration cannot be dated later than now.',
+    },
+  ),
+  LOT_EXPIRED: problem(
+    400,
+    { it: 'Lotto scaduto', en: 'Lot expired' },
+    {
+      it: 'Il lotto è scaduto il {expiry}, prima della somministrazione del {date}: controlli lotto e scadenza.',
+      en: 'The lot expired on {expiry}, before the administration on {date}: check the lot and its expiry.',
+    },
+  ),
+  ADMINISTRATION_POINT_OUT_OF_SCOPE: problem(
+    403,
+    { it: 'Punto vaccinale non suo', en: 'Not your vaccination point' },
+    {
+      it: 'Può registrare solo le vaccinazioni del suo punto vaccinale.',
+      en: 'You can record only the vaccinations of your own vaccination point.',
+    },
+  ),
+  ADMINISTRATION_PERSON_NOT_FOUND: problem(
+    404,
+    { it: 'Persona non trovata', en: 'Person not found' },
+    {
+      it: 'Nessun assistito con questo riferimento: lo cerchi in anagrafe.',
+      en: 'No person with this reference: look them up in the registry.',
+    },
+  ),
+  CHECK_IN_BOOKING_OF_ANOTHER_PERSON: problem(
+    409,
+    { it: 'Prenotazione di un’altra persona', en: 'Booking of another person' },
+    {
+      it: 'La prenotazione {code} è di un’altra persona: controlli il codice.',
+      en: 'Booking {code} belongs to another person: check the code.',
+    },
+  ),
+  CERTIFICATE_CONTACTS_NOT_CONFIRMED: problem(
+    400,
+    { it: 'Contatti per la certificazione non confermati', en: 'Certificate contacts not confirmed' },
+    {
+      it: 'Spunti la casella che conferma cellulare ed e-mail per il codice della certificazione, o che la persona non li ha forniti: senza, la vaccinazione non viene salvata.',
+      en: 'Tick the box confirming the mobile and e-mail for the certificate code, or stating that the person gave none: without it the vaccination is not saved.',
+    },
+  ),
+  CERTIFICATE_MOBILE_INVALID: problem(
+    400,
+    { it: 'Cellulare non valido', en: 'Invalid mobile number' },
+    {
+      it: 'Il cellulare contiene solo cifre, con un + iniziale per il prefisso internazionale.',
+      en: 'A mobile number has digits only, with a leading + for the international prefix.',
+    },
+  ),
+  ADDITIONAL_DOSE_NOT_ADMISSIBLE: problem(
+    409,
+    { it: 'Dose addizionale non ammessa', en: 'Additional dose not allowed' },
+    {
+      it: 'La dose addizionale è ammessa solo per la categoria "Soggetto vulnerabile per patologia" con una condizione sanitaria a rischio; qui la categoria è "{category}".',
+      en: 'An additional dose is allowed only for the category "Soggetto vulnerabile per patologia" with a health condition at risk; here the category is "{category}".',
+    },
+  ),
+  ADDITIONAL_DOSE_BEFORE_PRIMARY_CYCLE: problem(
+    409,
+    { it: 'Ciclo primario non completato', en: 'Primary cycle not complete' },
+    {
+      it: 'La dose addizionale completa un ciclo primario già fatto: prima vanno registrate le dosi del ciclo.',
+      en: 'An additional dose follows a completed primary cycle: record the cycle’s doses first.',
+    },
+  ),
+  BOOSTER_NOT_ADMISSIBLE: problem(
+    409,
+    { it: 'Dose booster non ammessa', en: 'Booster not allowed' },
+    {
+      it: 'Il booster è ammesso per operatori sanitari, persone oltre i 60 anni, ospiti e operatori delle strutture residenziali, o dopo 180 giorni da una dose unica di Janssen; non per la categoria "{category}".',
+      en: 'A booster is allowed for health workers, people over 60, residents and staff of care homes, or 180 days after a single Janssen dose; not for the category "{category}".',
+    },
+  ),
+  BOOSTER_BEFORE_PRIMARY_CYCLE: problem(
+    409,
+    { it: 'Ciclo primario non completato', en: 'Primary cycle not complete' },
+    {
+      it: 'Il booster segue un ciclo primario completato: questa persona non lo ha ancora completato.',
+      en: 'A booster follows a completed primary cycle: this person has not completed one yet.',
+    },
+  ),
+  NON_EMA_BOOSTER_TOO_EARLY: problem(
+    409,
+    { it: 'Troppo presto per il richiamo', en: 'Too early for the booster' },
+    {
+      it: 'Dopo un ciclo con un vaccino non autorizzato da EMA il richiamo con vaccino a mRNA si fa dal 28° al 180° giorno.',
+      en: 'After a cycle with a vaccine not authorised by EMA, the mRNA booster is given from day 28 to day 180.',
+    },
+  ),
+  NON_EMA_NEW_PRIMARY_CYCLE: problem(
+    409,
+    { it: 'Serve un nuovo ciclo primario', en: 'A new primary cycle is needed' },
+    {
+      it: 'Oltre il 180° giorno dal ciclo con un vaccino non autorizzato da EMA la dose a mRNA è la prima di un nuovo ciclo: la registri come dose 1.',
+      en: 'Past day 180 after a cycle with a vaccine not authorised by EMA, an mRNA dose is the first of a new cycle: record it as dose 1.',
+    },
+  ),
+  NON_EMA_BOOSTER_PRODUCT: problem(
+    409,
+    { it: 'Vaccino non adatto al richiamo', en: 'Vaccine not suitable for the booster' },
+    {
+      it: 'Dopo un ciclo con un vaccino non autorizzato da EMA il richiamo è Comirnaty 30 mcg (0,3 ml) o Spikevax 50 mcg (0,25 ml).',
+      en: 'After a cycle with a vaccine not authorised by EMA the booster is Comirnaty 30 mcg (0.3 ml) or Spikevax 50 mcg (0.25 ml).',
+    },
+  ),
+  DOSE_NON_CONFORMING: problem(
+    409,
+    { it: 'Dose non conforme', en: 'Non-conforming dose' },
+    {
+      it: 'Questa dose non è conforme ({findings}). Se è stata davvero somministrata così, lo confermi esplicitamente (override): la conferma viene registrata.',
+      en: 'This dose does not conform ({findings}). If it was really given like this, confirm it explicitly (override): the confirmation is recorded.',
+    },
+  ),
+});

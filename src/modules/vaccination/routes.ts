@@ -1,0 +1,156 @@
+import type { FastifyRequest } from 'fastify';
+import { Type, type Static } from 'typebox';
+import type { ModuleRoutes } from '../../platform/http/app.ts';
+import { actingContextOf } from '../../platform/http/acting-context.ts';
+import type { Role } from '../../platform/auth/roles.ts';
+import { DomainError } from '../../platform/http/problem.ts';
+import { EligibilityService } from '../eligibility/service.ts';
+import { BookingService } from '../booking/service.ts';
+import { listVaccinationPoints } from '../reference/service.ts';
+import type { AdministrationRow } from './repo.ts';
+import { VaccinationService } from './service.ts';
+import {
+  AdministrationBody,
+  AdministrationView,
+  LateRecordsQuery,
+  LateRecordsView,
+  PersonIdParams,
+} from './schemas.ts';
+
+/** VAX-1: vaccinators record, and the point's administrator with them. */
+const RECORDERS: readonly Role[] = ['vaccinator', 'point_admin'];
+/** VAX-5: who reads a person's vaccinations before giving one or deciding on one. */
+const HISTORY_READERS: readonly Role[] = ['vaccinator', 'point_admin', 'gp', 'asl_admin', 'region_admin'];
+/** VAX-3: who watches the timeliness of records. */
+const REPORT_READERS: readonly Role[] = ['point_admin', 'asl_admin', 'region_admin'];
+
+const view = (row: AdministrationRow): Static<typeof AdministrationView> => ({
+  id: row.id,
+  personId: row.person_id,
+  administeredAt: row.administered_at.toISOString(),
+  recordedAt: row.recorded_at.toISOString(),
+  productCode: row.product_code,
+  aic: row.aic,
+  lot: row.lot,
+  lotExpiry: row.lot_expiry,
+  volumeMl: row.volume_ml,
+  riskCategory: row.risk_category,
+  healthCondition: row.health_condition,
+  route: row.route,
+  site: row.site,
+  paymentMode: row.payment_mode,
+  vaccinationPointId: row.vaccination_point_id,
+  doseNumber: row.dose_number,
+  doseKind: row.dose_kind,
+  bookingId: row.booking_id,
+  planNationalVersion: row.plan_national_version,
+  overriddenFindings: row.overridden_findings.map(({ rule, code }) => ({ rule, code })),
+});
+
+export const vaccinationRoutes: ModuleRoutes = (app, { database, clock, config }) => {
+  const eligibility = new EligibilityService(database.db, clock, config.REGION_CODE);
+  const vaccination = new VaccinationService(
+    database.db,
+    clock,
+    eligibility,
+    new BookingService(database.db, clock, eligibility),
+  );
+  const context = (request: FastifyRequest) => actingContextOf(request, clock.now());
+
+  /** The points a staff member's reports cover: their own, their authority's, or all (null). */
+  const reportScope = async (request: FastifyRequest): Promise<readonly number[] | null> => {
+    const actor = request.actor;
+    if (actor.kind !== 'staff' || actor.role === 'region_admin') return null;
+    if (actor.role === 'point_admin') return actor.vaccinationPointIds;
+    const points = await listVaccinationPoints(database.db);
+    return points.filter((p) => actor.healthAuthorityCodes.includes(p.healthAuthorityCode)).map((p) => p.id);
+  };
+
+  app.post(
+    '/administrations',
+    {
+      schema: {
+        operationId: 'recordAdministration',
+        tags: ['vaccination'],
+        summary:
+          'Record a vaccination: dose number from the history, admissibility checked, certificate contacts ticked (VAX-1..13, VAX-20..22)',
+        body: AdministrationBody,
+        response: { 201: AdministrationView },
+      },
+      config: { access: RECORDERS },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const actor = request.actor;
+      if (actor.kind !== 'staff' || !actor.vaccinationPointIds.includes(body.vaccinationPointId)) {
+        throw new DomainError('ADMINISTRATION_POINT_OUT_OF_SCOPE', { pointer: '/vaccinationPointId' });
+      }
+      const row = await vaccination.record(
+        {
+          personId: body.personId,
+          bookingCode: body.bookingCode,
+          productCode: body.productCode,
+          administeredAt: new Date(body.administeredAt),
+          lot: body.lot,
+          lotExpiry: body.lotExpiry,
+          volumeMl: body.volumeMl,
+          riskCategory: body.riskCategory,
+          healthCondition: body.healthCondition,
+          route: body.route,
+          site: body.site,
+          paymentMode: body.paymentMode,
+          vaccinationPointId: body.vaccinationPointId,
+          additionalDose: body.additionalDose,
+          override: body.override,
+          certificateContacts: body.certificateContacts,
+        },
+        context(request),
+      );
+      return reply.code(201).send(view(row));
+    },
+  );
+
+  app.get(
+    '/persons/:personId/administrations',
+    {
+      schema: {
+        operationId: 'listPersonAdministrations',
+        tags: ['vaccination'],
+        summary: 'The person’s vaccinations recorded in this region, in date order (VAX-5)',
+        params: PersonIdParams,
+        response: { 200: Type.Array(AdministrationView) },
+      },
+      config: { access: HISTORY_READERS },
+    },
+    async (request) => (await vaccination.history(request.params.personId)).map(view),
+  );
+
+  app.get(
+    '/reports/late-administrations',
+    {
+      schema: {
+        operationId: 'reportLateAdministrations',
+        tags: ['vaccination'],
+        summary: 'Records made late, by vaccination point and operator (VAX-3)',
+        querystring: LateRecordsQuery,
+        response: { 200: LateRecordsView },
+      },
+      config: { access: REPORT_READERS },
+    },
+    async (request) =>
+      (
+        await vaccination.lateRecords({
+          from: request.query.from,
+          to: request.query.to,
+          lateAfterMinutes: request.query.lateAfterMinutes,
+          pointIds: await reportScope(request),
+        })
+      ).map((row) => ({
+        vaccinationPointId: Number(row.vaccination_point_id),
+        operator: row.operator,
+        recorded: row.recorded,
+        late: row.late,
+        latestDelayMinutes: row.latest_delay_minutes,
+      })),
+  );
+};

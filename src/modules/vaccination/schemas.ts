@@ -1,0 +1,88 @@
+import { Type } from 'typebox';
+import { RISK_CATEGORIES } from './rules.ts';
+import { PAYMENT_MODES, ROUTES_OF_ADMINISTRATION, SITES } from './tables.ts';
+
+// Null first: the request validator coerces types, and would turn a null into "" for a string first.
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([Type.Null(), schema]);
+const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
+const Instant = Type.String({ format: 'date-time' });
+const CalendarDate = Type.String({ format: 'date', description: 'Calendar date YYYY-MM-DD (Europe/Rome)' });
+
+export const PersonIdParams = Type.Object({ personId: Id });
+
+export const AdministrationBody = Type.Object(
+  {
+    personId: Type.Optional(Id),
+    bookingCode: Type.Optional(
+      Type.String({ pattern: '^[A-Z0-9]{8}$', description: 'Check-in: gives the person and the product' }),
+    ),
+    productCode: Type.Optional(Type.String({ pattern: '^[A-Z0-9][A-Z0-9-]{1,39}$' })),
+    administeredAt: Instant,
+    lot: Type.String({ minLength: 1, maxLength: 40 }),
+    lotExpiry: CalendarDate,
+    volumeMl: Type.Number({ exclusiveMinimum: 0, maximum: 5 }),
+    riskCategory: Type.Enum(RISK_CATEGORIES),
+    healthCondition: Type.String({ minLength: 1, maxLength: 200 }),
+    route: Type.Enum(ROUTES_OF_ADMINISTRATION),
+    site: Type.Enum(SITES),
+    paymentMode: Type.Enum(PAYMENT_MODES, { default: 'national_health_service' }),
+    vaccinationPointId: Id,
+    additionalDose: Type.Boolean({
+      default: false,
+      description: 'VAX-9: an additional dose of the primary cycle',
+    }),
+    override: Type.Boolean({
+      default: false,
+      description: 'VAX-12/13: the operator confirms that a non-conforming dose was actually given',
+    }),
+    certificateContacts: Type.Object(
+      {
+        mobile: Nullable(Type.String({ maxLength: 20 })),
+        email: Nullable(Type.String({ format: 'email', maxLength: 254 })),
+        confirmed: Type.Boolean({ description: 'VAX-22: contacts confirmed, or the person gave none' }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const AdministrationView = Type.Object({
+  id: Id,
+  personId: Id,
+  administeredAt: Instant,
+  recordedAt: Instant,
+  productCode: Type.String(),
+  aic: Nullable(Type.String()),
+  lot: Type.String(),
+  lotExpiry: CalendarDate,
+  volumeMl: Type.Number(),
+  riskCategory: Type.String(),
+  healthCondition: Type.String(),
+  route: Type.String(),
+  site: Type.String(),
+  paymentMode: Type.String(),
+  vaccinationPointId: Id,
+  doseNumber: Type.Integer(),
+  doseKind: Type.Enum(['primary', 'additional', 'booster']),
+  bookingId: Nullable(Id),
+  planNationalVersion: Nullable(Type.String()),
+  overriddenFindings: Type.Array(Type.Object({ rule: Type.String(), code: Type.String() })),
+});
+
+export const LateRecordsQuery = Type.Object({
+  from: CalendarDate,
+  to: CalendarDate,
+  lateAfterMinutes: Type.Integer({ minimum: 0, maximum: 10_080, default: 60 }),
+});
+
+export const LateRecordsView = Type.Array(
+  Type.Object({
+    vaccinationPointId: Id,
+    operator: Type.String(),
+    recorded: Type.Integer(),
+    late: Type.Integer(),
+    latestDelayMinutes: Nullable(Type.Integer()),
+  }),
+);

@@ -1,0 +1,237 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../platform/db/schema.ts';
+import { romeDate, type Clock } from '../../platform/clock.ts';
+import { DomainError } from '../../platform/http/problem.ts';
+import { recordAudit, type ActingContext } from '../../platform/audit/audit.ts';
+import { listProducts, type ProductEntry } from '../reference/service.ts';
+import type { BookingService } from '../booking/service.ts';
+import type { EligibilityService } from '../eligibility/service.ts';
+import {
+  administrationsOf,
+  insertAdministration,
+  lateRecordCounts,
+  lockPersonForDose,
+  type AdministrationRow,
+} from './repo.ts';
+import {
+  contactsTickRefusal,
+  doseFindings,
+  GIAVA_2021_POLICY,
+  isCertificateMobile,
+  proposeDose,
+  type DoseKind,
+  type PastDose,
+  type ProductFacts,
+  type RiskCategory,
+  type VaccinationPolicy,
+} from './rules.ts';
+import type { AdministrationsTable } from './tables.ts';
+import './errors.ts';
+
+/** SNOMED CT 840539006: COVID-19, the disease the COVID-only rules apply to. */
+const COVID_19 = '840539006';
+
+export interface AdministrationInput {
+  personId: number | undefined;
+  /** Check-in: the booking being fulfilled gives the person and, when not given, the product. */
+  bookingCode: string | undefined;
+  productCode: string | undefined;
+  administeredAt: Date;
+  lot: string;
+  lotExpiry: string;
+  volumeMl: number;
+  riskCategory: RiskCategory;
+  healthCondition: string;
+  route: AdministrationsTable['route'];
+  site: AdministrationsTable['site'];
+  paymentMode: AdministrationsTable['payment_mode'];
+  vaccinationPointId: number;
+  /** Only "additional" is the operator's to choose (VAX-9); otherwise the kind follows the history. */
+  additionalDose: boolean;
+  /** VAX-12, VAX-13: "I confirm this dose was actually given", for a non-conforming dose. */
+  override: boolean;
+  /** VAX-20..22: the certificate contacts and the operator's tick. */
+  certificateContacts: { mobile: string | null; email: string | null; confirmed: boolean };
+}
+
+const productFacts = (entry: ProductEntry): ProductFacts => ({
+  code: entry.code,
+  primaryCycleDoses: entry.primaryCycleDoses,
+  // Centrally authorised products carry their Union Register number; products given abroad do not.
+  emaAuthorised: entry.euProductCode !== null,
+  platform: entry.platform,
+  minDaysToSecondDose: entry.intervals.find((i) => i.afterDose === 1)?.minDays ?? null,
+});
+
+/**
+ * The immunization registry's use cases (spec 40-vaccination.md), first slice: recording an
+ * administration with its dose number and admissibility, the person's history here, late records.
+ */
+export class VaccinationService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly clock: Clock,
+    private readonly eligibility: EligibilityService,
+    private readonly booking: BookingService,
+    private readonly policy: VaccinationPolicy = GIAVA_2021_POLICY,
+  ) {}
+
+  /**
+   * VAX-1..4, VAX-6, VAX-9..13, VAX-20..22: records an administration. The dose number and kind come
+   * from the person's history (read under a lock on the person, so two records at once are numbered one
+   * after the other); a refusal is never recorded, a non-conforming dose only with the override.
+   */
+  async record(input: AdministrationInput, context: ActingContext): Promise<AdministrationRow> {
+    let personId = input.personId;
+    let productCode = input.productCode;
+    let bookingId: number | null = null;
+    if (input.bookingCode !== undefined) {
+      const booking = await this.booking.getBooking(input.bookingCode, undefined);
+      if (personId !== undefined && personId !== booking.person_id) {
+        throw new DomainError('CHECK_IN_BOOKING_OF_ANOTHER_PERSON', {
+          pointer: '/bookingCode',
+          params: { code: input.bookingCode },
+        });
+      }
+      personId = booking.person_id;
+      productCode ??= booking.product_code;
+      bookingId = booking.id;
+    }
+    if (personId === undefined)
+      throw new DomainError('ADMINISTRATION_PERSON_NOT_FOUND', { pointer: '/personId' });
+    const on = romeDate(input.administeredAt);
+    // A product not yet in the catalogue on the day (not authorised then) is as unknown as a wrong code.
+    const catalogue = (await listProducts(this.db)).filter((entry) => entry.effectiveFrom <= on);
+    const product = catalogue.find((entry) => entry.code === productCode);
+    if (product === undefined) {
+      throw new DomainError('ADMINISTRATION_PRODUCT_UNKNOWN', {
+        pointer: '/productCode',
+        params: { product: productCode ?? '' },
+      });
+    }
+    if (input.administeredAt > this.clock.now()) {
+      throw new DomainError('ADMINISTRATION_IN_THE_FUTURE', { pointer: '/administeredAt' });
+    }
+    if (input.lotExpiry < on) {
+      throw new DomainError('LOT_EXPIRED', {
+        pointer: '/lotExpiry',
+        params: { expiry: input.lotExpiry, date: on },
+      });
+    }
+    const covid = product.targetDisease.snomed === COVID_19;
+    const contacts = input.certificateContacts;
+    if (contactsTickRefusal(covid, contacts.confirmed) !== null) {
+      throw new DomainError('CERTIFICATE_CONTACTS_NOT_CONFIRMED', {
+        pointer: '/certificateContacts/confirmed',
+      });
+    }
+    if (covid && contacts.mobile !== null && !isCertificateMobile(contacts.mobile)) {
+      throw new DomainError('CERTIFICATE_MOBILE_INVALID', { pointer: '/certificateContacts/mobile' });
+    }
+    const planVersion = covid ? (await this.eligibility.planInForce(on)).national.id : null;
+    const sameDisease = new Map(
+      catalogue
+        .filter((entry) => entry.targetDisease.snomed === product.targetDisease.snomed)
+        .map((entry) => [entry.code, productFacts(entry)]),
+    );
+    const forPerson = personId;
+    return this.db.transaction().execute(async (trx) => {
+      const person = await lockPersonForDose(trx, forPerson);
+      if (person === undefined)
+        throw new DomainError('ADMINISTRATION_PERSON_NOT_FOUND', { pointer: '/personId' });
+      const history: PastDose[] = (await administrationsOf(trx, forPerson)).flatMap((row) => {
+        const facts = sameDisease.get(row.product_code);
+        return facts === undefined
+          ? []
+          : [{ date: row.administered_on, product: facts, doseNumber: row.dose_number, kind: row.dose_kind }];
+      });
+      const facts = productFacts(product);
+      let doseNumber = history.length + 1;
+      let kind: DoseKind = 'primary';
+      let overridden: ReturnType<typeof doseFindings> = [];
+      if (covid) {
+        const proposal = proposeDose(history, [], on, this.policy);
+        if ('refusal' in proposal) {
+          throw new DomainError(proposal.refusal, { params: { allowedFrom: proposal.allowedFrom } });
+        }
+        doseNumber = proposal.doseNumber;
+        kind = input.additionalDose ? 'additional' : proposal.kind;
+        const findings = doseFindings(
+          { date: on, kind, product: facts, volumeMl: input.volumeMl },
+          {
+            birthDate: person.birth_date,
+            riskCategory: input.riskCategory,
+            healthCondition: input.healthCondition,
+          },
+          history,
+          [],
+          this.policy,
+        );
+        const refusal = findings.find((finding) => finding.severity === 'refusal');
+        if (refusal !== undefined) throw new DomainError(refusal.code, { params: refusal.params ?? {} });
+        if (findings.length > 0 && !input.override) {
+          throw new DomainError('DOSE_NON_CONFORMING', {
+            params: { findings: findings.map((finding) => `${finding.rule} ${finding.code}`).join(', ') },
+            extensions: { findings },
+          });
+        }
+        overridden = findings;
+      }
+      const row = await insertAdministration(
+        trx,
+        {
+          person_id: forPerson,
+          administered_at: input.administeredAt,
+          administered_on: on,
+          recorded_at: context.now,
+          product_code: product.code,
+          aic: product.aic,
+          lot: input.lot,
+          lot_expiry: input.lotExpiry,
+          volume_ml: input.volumeMl,
+          risk_category: input.riskCategory,
+          health_condition: input.healthCondition,
+          route: input.route,
+          site: input.site,
+          payment_mode: input.paymentMode,
+          vaccination_point_id: input.vaccinationPointId,
+          dose_number: doseNumber,
+          dose_kind: kind,
+          operator_account_id: Number(context.actorId),
+          booking_id: bookingId,
+          plan_national_version: planVersion,
+          overridden_findings: JSON.stringify(overridden),
+        },
+        covid
+          ? {
+              mobile: contacts.mobile,
+              email: contacts.email,
+              none_given: contacts.mobile === null && contacts.email === null,
+            }
+          : null,
+      );
+      await recordAudit(trx, context, {
+        entityType: 'administration',
+        entityId: row.id,
+        action: overridden.length > 0 ? 'record_with_override' : 'record',
+        after: row,
+      });
+      return row;
+    });
+  }
+
+  /** VAX-5: the person's administrations recorded here, in date order. */
+  async history(personId: number): Promise<AdministrationRow[]> {
+    return administrationsOf(this.db, personId);
+  }
+
+  /** VAX-3: records made later than `lateAfterMinutes` after the administration, by point and operator. */
+  async lateRecords(filter: {
+    from: string;
+    to: string;
+    lateAfterMinutes: number;
+    pointIds: readonly number[] | null;
+  }) {
+    return lateRecordCounts(this.db, filter);
+  }
+}

@@ -1,0 +1,51 @@
+import type { Generated, JSONColumnType } from 'kysely';
+import type { DoseKind, Finding, RiskCategory } from './rules.ts';
+
+/* The immunization registry (migrations/0011_administrations.sql). */
+
+export const ROUTES_OF_ADMINISTRATION = [
+  'intramuscular',
+  'subcutaneous',
+  'intradermal',
+  'oral',
+  'intranasal',
+] as const;
+export const SITES = ['left_deltoid', 'right_deltoid', 'left_thigh', 'right_thigh', 'other'] as const;
+export const PAYMENT_MODES = ['national_health_service', 'self_paid', 'other'] as const;
+
+export interface AdministrationsTable {
+  id: Generated<number>;
+  person_id: number;
+  administered_at: Date;
+  administered_on: string;
+  recorded_at: Date;
+  product_code: string;
+  aic: string | null;
+  lot: string;
+  lot_expiry: string;
+  volume_ml: number;
+  risk_category: RiskCategory;
+  health_condition: string;
+  route: (typeof ROUTES_OF_ADMINISTRATION)[number];
+  site: (typeof SITES)[number];
+  payment_mode: (typeof PAYMENT_MODES)[number];
+  vaccination_point_id: number;
+  dose_number: number;
+  dose_kind: DoseKind;
+  operator_account_id: number;
+  booking_id: number | null;
+  plan_national_version: string | null;
+  overridden_findings: JSONColumnType<Finding[], string | undefined, string>;
+}
+
+export interface CertificateContactsTable {
+  administration_id: number;
+  mobile: string | null;
+  email: string | null;
+  none_given: boolean;
+}
+
+export interface VaccinationTables {
+  administrations: AdministrationsTable;
+  certificate_contacts: CertificateContactsTable;
+}

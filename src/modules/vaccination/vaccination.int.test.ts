@@ -1,0 +1,342 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { describeEachDatabase } from '../../../test/databases.ts';
+import { buildTestApp, ensureStaffOfEveryRole, signInStaff } from '../../../test/app.ts';
+import { loadReferenceData } from '../reference/service.ts';
+import { generatePopulationIntoDatabase } from '../population/service.ts';
+import { EligibilityService } from '../eligibility/service.ts';
+import { BookingService } from '../booking/service.ts';
+import { systemContext } from '../../platform/audit/audit.ts';
+import type { fixedClock } from '../../platform/clock.ts';
+import type { App } from '../../platform/http/types.ts';
+
+interface Administration {
+  id: number;
+  doseNumber: number;
+  doseKind: string;
+  productCode: string;
+  aic: string | null;
+  recordedAt: string;
+  planNationalVersion: string | null;
+  bookingId: number | null;
+  overriddenFindings: { rule: string; code: string }[];
+}
+
+const NOW = '2022-01-20T12:00:00Z';
+
+describeEachDatabase('Immunization registry', (database) => {
+  let app: App;
+  let clock: ReturnType<typeof fixedClock>;
+  let usernames: Record<string, string>;
+  let point: number;
+  let otherPoint: number;
+  let adults: number[];
+  let child: number;
+  let elderly: number;
+
+  const as = (role: string) => signInStaff(app, usernames[role]);
+
+  const administration = (overrides: Record<string, unknown>) => ({
+    productCode: 'COMIRNATY-30',
+    administeredAt: '2021-12-01T09:30:00Z',
+    lot: 'FK1234',
+    lotExpiry: '2022-03-31',
+    volumeMl: 0.3,
+    riskCategory: 'Altro',
+    healthCondition: 'Nessuna condizione sanitaria a rischio',
+    route: 'intramuscular',
+    site: 'left_deltoid',
+    vaccinationPointId: point,
+    certificateContacts: { mobile: '+393331234567', email: null, confirmed: true },
+    ...overrides,
+  });
+
+  const record = async (body: object, role = 'vaccinator') =>
+    app.inject({ method: 'POST', url: '/administrations', headers: await as(role), payload: body });
+
+  beforeAll(async () => {
+    await loadReferenceData(database());
+    await generatePopulationIntoDatabase(database(), { people: 1500, seed: 43 });
+    usernames = await ensureStaffOfEveryRole(database());
+    const built = await buildTestApp(database(), { now: NOW });
+    app = built.app;
+    clock = built.clock;
+    await new EligibilityService(database().db, clock, '03').loadShippedPlanVersions();
+    const points = await database()
+      .db.selectFrom('vaccination_points')
+      .select('id')
+      .orderBy('code')
+      .execute();
+    point = points[0]?.id ?? 0;
+    otherPoint = points[1]?.id ?? 0;
+    const born = async (from: string, to: string, limit: number) =>
+      (
+        await sql<{ id: number }>`SELECT id FROM persons WHERE birth_date BETWEEN ${from} AND ${to}
+          AND status = 'active' ORDER BY id LIMIT ${limit}`.execute(database().db)
+      ).rows.map((row) => Number(row.id));
+    adults = await born('1970-01-01', '1985-12-31', 6);
+    [child = 0] = await born('2010-02-01', '2010-12-31', 1);
+    [elderly = 0] = await born('1942-01-01', '1946-12-31', 1);
+    expect(adults).toHaveLength(6);
+    expect(child).toBeGreaterThan(0);
+  });
+
+  describe('VAX-1 VAX-6 recording and dose numbers', () => {
+    it('VAX-1 VAX-6 a first Comirnaty dose is dose 1 of a primary cycle, with both times and the plan version', async () => {
+      const response = await record(administration({ personId: adults[0] }));
+      expect(response.statusCode).toBe(201);
+      expect(response.json<Administration>()).toMatchObject({
+        doseNumber: 1,
+        doseKind: 'primary',
+        productCode: 'COMIRNATY-30',
+        recordedAt: new Date(NOW).toISOString(),
+        planNationalVersion: 'IT-2021-04-10',
+        overriddenFindings: [],
+      });
+    });
+
+    it('VAX-6 21 days later the second dose is dose 2; VAX-5 the history lists both in order', async () => {
+      const response = await record(
+        administration({ personId: adults[0], administeredAt: '2021-12-22T09:30:00Z' }),
+      );
+      expect(response.json<Administration>()).toMatchObject({ doseNumber: 2, doseKind: 'primary' });
+      const history = await app.inject({
+        method: 'GET',
+        url: `/persons/${adults[0]}/administrations`,
+        headers: await as('vaccinator'),
+      });
+      expect(history.json<Administration[]>().map((a) => a.doseNumber)).toEqual([1, 2]);
+    });
+
+    it('VAX-10 booster refused for "Altro" under 60, recorded as dose 3 for a health worker', async () => {
+      const refused = await record(
+        administration({ personId: adults[0], administeredAt: '2022-01-15T09:00:00Z' }),
+      );
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json()).toMatchObject({ code: 'BOOSTER_NOT_ADMISSIBLE' });
+      const booster = await record(
+        administration({
+          personId: adults[0],
+          administeredAt: '2022-01-15T09:00:00Z',
+          riskCategory: 'Operatore sanitario',
+        }),
+      );
+      expect(booster.json<Administration>()).toMatchObject({ doseNumber: 3, doseKind: 'booster' });
+    });
+
+    it('VAX-6 two records for one person at once get dose numbers 1 and 2, never the same', async () => {
+      const results = await Promise.all([
+        record(administration({ personId: adults[1] })),
+        record(administration({ personId: adults[1], administeredAt: '2021-12-22T09:30:00Z' })),
+      ]);
+      expect(results.map((r) => r.statusCode)).toEqual([201, 201]);
+      expect(results.map((r) => r.json<Administration>().doseNumber).sort()).toEqual([1, 2]);
+    });
+  });
+
+  describe('VAX-4 refusals', () => {
+    it.each([
+      ['a date in the future', { administeredAt: '2022-01-20T12:00:01Z' }, 'ADMINISTRATION_IN_THE_FUTURE'],
+      ['a lot expired before the day', { lotExpiry: '2021-11-30' }, 'LOT_EXPIRED'],
+      ['an unknown product', { productCode: 'NOT-A-VACCINE' }, 'ADMINISTRATION_PRODUCT_UNKNOWN'],
+      [
+        'a product not yet authorised on the day',
+        { productCode: 'NUVAXOVID', volumeMl: 0.5 },
+        'ADMINISTRATION_PRODUCT_UNKNOWN',
+      ],
+    ])('VAX-4 %s is refused', async (_case, overrides, code) => {
+      const response = await record(administration({ personId: adults[2], ...overrides }));
+      expect(response.json()).toMatchObject({ code });
+      const history = await database()
+        .db.selectFrom('administrations')
+        .select('id')
+        .where('person_id', '=', adults[2] ?? 0)
+        .execute();
+      expect(history).toEqual([]);
+    });
+
+    it('VAX-4 the database refuses an expired lot even from a wrong statement', async () => {
+      await expect(
+        sql`UPDATE administrations SET lot_expiry = administered_on - 1`.execute(database().db),
+      ).rejects.toThrow(/administrations_lot_not_expired/);
+    });
+  });
+
+  describe('VAX-20..22 certificate contacts', () => {
+    it('VAX-22 a COVID vaccination is not saved without the contacts tick', async () => {
+      const response = await record(
+        administration({
+          personId: adults[3],
+          certificateContacts: { mobile: null, email: null, confirmed: false },
+        }),
+      );
+      expect(response.json()).toMatchObject({
+        code: 'CERTIFICATE_CONTACTS_NOT_CONFIRMED',
+        pointer: '/certificateContacts/confirmed',
+      });
+    });
+
+    it('VAX-21 a mobile with spaces is refused', async () => {
+      const response = await record(
+        administration({
+          personId: adults[3],
+          certificateContacts: { mobile: '333 1234567', email: null, confirmed: true },
+        }),
+      );
+      expect(response.json()).toMatchObject({ code: 'CERTIFICATE_MOBILE_INVALID' });
+    });
+
+    it('VAX-22 a flu vaccination ignores the tick and keeps no certificate contacts', async () => {
+      const response = await record(
+        administration({
+          personId: adults[3],
+          productCode: 'VAXIGRIP-TETRA',
+          volumeMl: 0.5,
+          administeredAt: '2021-11-10T09:00:00Z',
+          certificateContacts: { mobile: null, email: null, confirmed: false },
+        }),
+      );
+      expect(response.json<Administration>()).toMatchObject({ doseNumber: 1, planNationalVersion: null });
+      const contacts = await database()
+        .db.selectFrom('certificate_contacts')
+        .select('administration_id')
+        .where('administration_id', '=', response.json<Administration>().id)
+        .execute();
+      expect(contacts).toEqual([]);
+    });
+
+    it('VAX-20 the contacts given are kept apart, with "none given" when the person gave none', async () => {
+      const response = await record(
+        administration({
+          personId: adults[3],
+          certificateContacts: { mobile: null, email: null, confirmed: true },
+        }),
+      );
+      expect(response.statusCode, response.body).toBe(201);
+      const contacts = await database()
+        .db.selectFrom('certificate_contacts')
+        .selectAll()
+        .where('administration_id', '=', response.json<Administration>().id)
+        .executeTakeFirst();
+      expect(contacts).toMatchObject({ mobile: null, email: null, none_given: true });
+    });
+  });
+
+  describe('VAX-12 non-conforming doses and the override', () => {
+    it('VAX-12 an adult dose for an 11-year-old is flagged; recorded only with the override, which is audited', async () => {
+      const body = administration({ personId: child, administeredAt: '2022-01-10T09:00:00Z' });
+      const flagged = await record(body);
+      expect(flagged.statusCode).toBe(409);
+      expect(flagged.json()).toMatchObject({
+        code: 'DOSE_NON_CONFORMING',
+        findings: [{ rule: 'VAX-12', code: 'PEDIATRIC_NON_CONFORMING', severity: 'non_conforming' }],
+      });
+      const confirmed = await record({ ...body, override: true });
+      expect(confirmed.statusCode).toBe(201);
+      const row = confirmed.json<Administration>();
+      expect(row.overriddenFindings).toEqual([{ rule: 'VAX-12', code: 'PEDIATRIC_NON_CONFORMING' }]);
+      const audit = await database()
+        .db.selectFrom('audit_log')
+        .select(['action', 'actor_role'])
+        .where('entity_type', '=', 'administration')
+        .where('entity_id', '=', String(row.id))
+        .execute();
+      expect(audit).toEqual([{ action: 'record_with_override', actor_role: 'vaccinator' }]);
+    });
+
+    it('VAX-12 the pediatric product at 0.2 ml is recorded without a finding', async () => {
+      const response = await record(
+        administration({
+          personId: child,
+          productCode: 'COMIRNATY-10-PED',
+          volumeMl: 0.2,
+          administeredAt: '2022-01-11T09:00:00Z',
+          override: false,
+        }),
+      );
+      // The child's history already has the overridden adult dose: this is dose 2, too early (VAX-13).
+      expect(response.json()).toMatchObject({ code: 'DOSE_NON_CONFORMING' });
+    });
+  });
+
+  describe('SEC-2 and the check-in', () => {
+    it('SEC-2 a vaccinator records only for their own vaccination point', async () => {
+      const response = await record(administration({ personId: adults[4], vaccinationPointId: otherPoint }));
+      expect(response.statusCode).toBe(403);
+      expect(response.json()).toMatchObject({ code: 'ADMINISTRATION_POINT_OUT_OF_SCOPE' });
+    });
+
+    it('VAX-1 check-in from a booking gives the person and the product, and links the booking once', async () => {
+      const eligibility = new EligibilityService(database().db, clock, '03');
+      const booking = new BookingService(database().db, clock, eligibility);
+      const setup = systemContext('test', clock.now());
+      await booking.configureHub(point, { stations: 10, accessibility: [], status: 'active' }, setup);
+      for (const day of ['2022-01-21', '2022-02-11']) {
+        await booking.setHubDay(
+          point,
+          day,
+          {
+            opensAt: '09:00',
+            closesAt: '10:00',
+            stations: 10,
+            minutesPerVaccination: 5,
+            slotMinutes: 15,
+            stock: [{ product: 'COMIRNATY-30', doses: 50 }],
+          },
+          setup,
+        );
+      }
+      const slot = await database()
+        .db.selectFrom('slots')
+        .select('id')
+        .where('vaccination_point_id', '=', point)
+        .where('day', '=', '2022-01-21')
+        .orderBy('starts_at')
+        .executeTakeFirstOrThrow();
+      const { confirmation } = await booking.book(
+        { personId: elderly, slotId: slot.id, idempotencyKey: undefined, channel: 'call_center' },
+        setup,
+      );
+      clock.set('2022-01-21T09:00:00Z');
+      const body = administration({
+        productCode: undefined,
+        bookingCode: confirmation.booking.code,
+        administeredAt: '2022-01-21T08:10:00Z',
+        riskCategory: 'Età > 60 anni',
+      });
+      const response = await record(body);
+      expect(response.statusCode).toBe(201);
+      expect(response.json<Administration>()).toMatchObject({
+        productCode: confirmation.booking.product_code,
+        bookingId: confirmation.booking.id,
+        doseNumber: 1,
+      });
+      const again = await record({ ...body, administeredAt: '2022-01-21T08:20:00Z' });
+      expect(again.statusCode).toBe(409);
+      const other = await record({ ...body, personId: adults[5] });
+      expect(other.json()).toMatchObject({ code: 'CHECK_IN_BOOKING_OF_ANOTHER_PERSON' });
+    });
+  });
+
+  describe('VAX-3 late records', () => {
+    it('VAX-3 a record made hours after the administration shows, by point and operator', async () => {
+      clock.set(NOW);
+      await record(administration({ personId: adults[4], administeredAt: '2022-01-20T08:00:00Z' }));
+      const response = await app.inject({
+        method: 'GET',
+        url: '/reports/late-administrations?from=2022-01-20&to=2022-01-20&lateAfterMinutes=60',
+        headers: await as('point_admin'),
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual([
+        {
+          vaccinationPointId: point,
+          operator: usernames.vaccinator,
+          recorded: 1,
+          late: 1,
+          latestDelayMinutes: 240,
+        },
+      ]);
+    });
+  });
+});
