@@ -122,6 +122,22 @@ export const vaccinationProblems = defineProblems({
       en: 'After a cycle with a vaccine not authorised by EMA the booster is Comirnaty 30 mcg (0.3 ml) or Spikevax 50 mcg (0.25 ml).',
     },
   ),
+  ADMINISTRATION_NOT_FOUND: problem(
+    404,
+    { it: 'Vaccinazione non trovata', en: 'Vaccination not found' },
+    {
+      it: 'Nessuna vaccinazione registrata con questo riferimento.',
+      en: 'No vaccination recorded under this reference.',
+    },
+  ),
+  ADMINISTRATION_EDIT_OUT_OF_SCOPE: problem(
+    403,
+    { it: 'Modifica riservata al punto vaccinale', en: 'Changes reserved to the vaccination point' },
+    {
+      it: 'I dati di una vaccinazione li modifica solo il punto vaccinale che l’ha registrata; il numero di dose lo può correggere qualunque operatore dell’anagrafe vaccinale.',
+      en: 'A vaccination’s data can be changed only by the vaccination point that recorded it; any registry operator can correct its dose number.',
+    },
+  ),
   DOSE_NON_CONFORMING: problem(
     409,
     { it: 'Dose non conforme', en: 'Non-conforming dose' },

@@ -1,4 +1,11 @@
-import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
+import {
+  sql,
+  type Insertable,
+  type Kysely,
+  type Selectable,
+  type Transaction,
+  type Updateable,
+} from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
 import type { AdministrationsTable, CertificateContactsTable } from './tables.ts';
 
@@ -29,6 +36,26 @@ export async function administrationsOf(db: Db, personId: number): Promise<Admin
     .orderBy('administered_at')
     .orderBy('id')
     .execute();
+}
+
+export async function lockAdministration(
+  trx: Transaction<DB>,
+  id: number,
+): Promise<AdministrationRow | undefined> {
+  return trx.selectFrom('administrations').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function updateAdministration(
+  trx: Transaction<DB>,
+  id: number,
+  changes: Updateable<AdministrationsTable>,
+): Promise<AdministrationRow> {
+  return trx
+    .updateTable('administrations')
+    .set(changes)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function insertAdministration(

@@ -11,6 +11,10 @@ import type { AdministrationRow } from './repo.ts';
 import { VaccinationService } from './service.ts';
 import {
   AdministrationBody,
+  AdministrationChangesBody,
+  AdministrationIdParams,
+  ForceDoseNumberBody,
+  ForcedDoseView,
   AdministrationView,
   LateRecordsQuery,
   LateRecordsView,
@@ -21,6 +25,8 @@ import {
 const RECORDERS: readonly Role[] = ['vaccinator', 'point_admin'];
 /** VAX-5: who reads a person's vaccinations before giving one or deciding on one. */
 const HISTORY_READERS: readonly Role[] = ['vaccinator', 'point_admin', 'gp', 'asl_admin', 'region_admin'];
+/** VAX-8a: any registry user may correct a dose number. */
+const REGISTRY_USERS: readonly Role[] = ['vaccinator', 'point_admin', 'asl_admin', 'region_admin'];
 /** VAX-3: who watches the timeliness of records. */
 const REPORT_READERS: readonly Role[] = ['point_admin', 'asl_admin', 'region_admin'];
 
@@ -45,6 +51,8 @@ const view = (row: AdministrationRow): Static<typeof AdministrationView> => ({
   bookingId: row.booking_id,
   planNationalVersion: row.plan_national_version,
   overriddenFindings: row.overridden_findings.map(({ rule, code }) => ({ rule, code })),
+  assignedDoseNumber: row.assigned_dose_number,
+  doseNumberForcedAt: row.dose_number_forced_at?.toISOString() ?? null,
 });
 
 export const vaccinationRoutes: ModuleRoutes = (app, { database, clock, config }) => {
@@ -107,6 +115,50 @@ export const vaccinationRoutes: ModuleRoutes = (app, { database, clock, config }
         context(request),
       );
       return reply.code(201).send(view(row));
+    },
+  );
+
+  app.put(
+    '/administrations/:id/dose-number',
+    {
+      schema: {
+        operationId: 'forceDoseNumber',
+        tags: ['vaccination'],
+        summary:
+          'Set the dose number by hand: any registry user; admissibility checked, audited, a second forcing flagged (VAX-7, VAX-8a)',
+        params: AdministrationIdParams,
+        body: ForceDoseNumberBody,
+        response: { 200: ForcedDoseView },
+      },
+      config: { access: REGISTRY_USERS },
+    },
+    async (request) => {
+      const result = await vaccination.forceDoseNumber(
+        request.params.id,
+        request.body.doseNumber,
+        context(request),
+      );
+      return { administration: view(result.administration), forcedBefore: result.forcedBefore };
+    },
+  );
+
+  app.patch(
+    '/administrations/:id',
+    {
+      schema: {
+        operationId: 'updateAdministration',
+        tags: ['vaccination'],
+        summary: 'Correct an administration’s fields: only users of the point that recorded it (VAX-8a)',
+        params: AdministrationIdParams,
+        body: AdministrationChangesBody,
+        response: { 200: AdministrationView },
+      },
+      config: { access: RECORDERS },
+    },
+    async (request) => {
+      const actor = request.actor;
+      const points = actor.kind === 'staff' ? actor.vaccinationPointIds : [];
+      return view(await vaccination.updateFields(request.params.id, request.body, points, context(request)));
     },
   );
 

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  categoryRefusal,
   contactsTickRefusal,
   cycleState,
   doseFindings,
   GIAVA_2021_POLICY as POLICY,
   infectionEntryRefusal,
   isCertificateMobile,
+  kindOfDoseNumber,
   proposeDose,
   type DoseKind,
   type Infection,
@@ -382,5 +384,33 @@ describe('VAX-21 VAX-22 certificate contacts', () => {
     [false, false, null],
   ])('VAX-22 COVID %s, box ticked %s: %s', (covid, ticked, expected) => {
     expect(contactsTickRefusal(covid, ticked)).toBe(expected);
+  });
+});
+
+describe('VAX-7 forced dose numbers', () => {
+  it.each<[number, number, DoseKind, DoseKind]>([
+    [1, 2, 'primary', 'primary'],
+    [2, 2, 'booster', 'primary'],
+    [3, 2, 'primary', 'booster'],
+    [2, 1, 'primary', 'booster'],
+    [3, 2, 'additional', 'additional'],
+  ])('VAX-7 dose %i in a cycle of %i (recorded as %s) is %s', (doseNumber, dosesNeeded, current, kind) => {
+    expect(kindOfDoseNumber(doseNumber, dosesNeeded, current)).toBe(kind);
+  });
+
+  it.each<[DoseKind, RiskCategory, string, string | null]>([
+    ['booster', 'Altro', 'Nessuna condizione sanitaria a rischio', 'BOOSTER_NOT_ADMISSIBLE'],
+    ['booster', 'Operatore sanitario', 'Nessuna condizione sanitaria a rischio', null],
+    ['additional', 'Soggetto vulnerabile per patologia', 'Immunodeficienza primitiva', null],
+    [
+      'additional',
+      'Soggetto vulnerabile per patologia',
+      'Nessuna condizione sanitaria a rischio',
+      'ADDITIONAL_DOSE_NOT_ADMISSIBLE',
+    ],
+    ['primary', 'Altro', 'Nessuna condizione sanitaria a rischio', null],
+  ])('VAX-7 VAX-9 VAX-10 a forced %s for "%s" (%s): %s', (kind, riskCategory, healthCondition, code) => {
+    const refusal = categoryRefusal(kind, { ...ADULT, riskCategory, healthCondition }, '2021-11-01', POLICY);
+    expect(refusal?.code ?? null).toBe(code);
   });
 });

@@ -238,12 +238,8 @@ export function doseFindings(
 
   if (request.kind === 'additional') {
     if (!complete) refuse('VAX-9', 'ADDITIONAL_DOSE_BEFORE_PRIMARY_CYCLE');
-    if (
-      person.riskCategory !== policy.additionalDoseCategory ||
-      person.healthCondition === NO_HEALTH_CONDITION
-    ) {
-      refuse('VAX-9', 'ADDITIONAL_DOSE_NOT_ADMISSIBLE', { category: person.riskCategory });
-    }
+    const byCategory = categoryRefusal('additional', person, request.date, policy);
+    if (byCategory !== null) findings.push(byCategory);
   }
 
   if (request.kind === 'booster') {
@@ -262,13 +258,8 @@ export function doseFindings(
         cycle.product.code === policy.janssen.product &&
         cycle.doses.length === 1 &&
         daysBetween(cycle.completedOn, request.date) >= policy.janssen.boosterAfterDays;
-      const categoryHolds =
-        policy.boosterCategories.includes(person.riskCategory) &&
-        (person.riskCategory !== 'Età > 60 anni' ||
-          ageOn(person.birthDate, request.date) >= policy.over60FromAge);
-      if (!singleJanssen && !categoryHolds) {
-        refuse('VAX-10', 'BOOSTER_NOT_ADMISSIBLE', { category: person.riskCategory });
-      }
+      const byCategory = singleJanssen ? null : categoryRefusal('booster', person, request.date, policy);
+      if (byCategory !== null) findings.push(byCategory);
     }
   }
 
@@ -301,6 +292,47 @@ export function doseFindings(
     }
   }
   return findings;
+}
+
+/**
+ * VAX-9, VAX-10: whether the person's risk category (and condition, and age for "Età > 60 anni") allows
+ * an additional dose or a booster on a day. The part of admissibility that does not depend on the
+ * history, which is what VAX-7 checks when a number is forced because the history here is incomplete.
+ */
+export function categoryRefusal(
+  kind: DoseKind,
+  person: PersonAtDose,
+  on: string,
+  policy: VaccinationPolicy,
+): Finding | null {
+  const category = person.riskCategory;
+  if (
+    kind === 'additional' &&
+    (category !== policy.additionalDoseCategory || person.healthCondition === NO_HEALTH_CONDITION)
+  ) {
+    return {
+      rule: 'VAX-9',
+      code: 'ADDITIONAL_DOSE_NOT_ADMISSIBLE',
+      severity: 'refusal',
+      params: { category },
+    };
+  }
+  const holds =
+    policy.boosterCategories.includes(category) &&
+    (category !== 'Età > 60 anni' || ageOn(person.birthDate, on) >= policy.over60FromAge);
+  if (kind === 'booster' && !holds) {
+    return { rule: 'VAX-10', code: 'BOOSTER_NOT_ADMISSIBLE', severity: 'refusal', params: { category } };
+  }
+  return null;
+}
+
+/**
+ * VAX-7: the kind a dose number means in a cycle that `dosesNeeded` primary doses complete: within
+ * them a primary dose, beyond them a booster; an additional dose stays additional.
+ */
+export function kindOfDoseNumber(doseNumber: number, dosesNeeded: number, current: DoseKind): DoseKind {
+  if (current === 'additional') return 'additional';
+  return doseNumber <= dosesNeeded ? 'primary' : 'booster';
 }
 
 /** VAX-16: the dates of an infection entered by an operator, in order. */

@@ -10,6 +10,25 @@ const Instant = Type.String({ format: 'date-time' });
 const CalendarDate = Type.String({ format: 'date', description: 'Calendar date YYYY-MM-DD (Europe/Rome)' });
 
 export const PersonIdParams = Type.Object({ personId: Id });
+export const AdministrationIdParams = Type.Object({ id: Id });
+
+export const ForceDoseNumberBody = Type.Object(
+  { doseNumber: Type.Integer({ minimum: 1, maximum: 20 }) },
+  { additionalProperties: false },
+);
+
+export const AdministrationChangesBody = Type.Object(
+  {
+    lot: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    lotExpiry: Type.Optional(CalendarDate),
+    site: Type.Optional(Type.Enum(SITES)),
+    route: Type.Optional(Type.Enum(ROUTES_OF_ADMINISTRATION)),
+    paymentMode: Type.Optional(Type.Enum(PAYMENT_MODES)),
+    riskCategory: Type.Optional(Type.Enum(RISK_CATEGORIES)),
+    healthCondition: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
 
 export const AdministrationBody = Type.Object(
   {
@@ -69,6 +88,15 @@ export const AdministrationView = Type.Object({
   bookingId: Nullable(Id),
   planNationalVersion: Nullable(Type.String()),
   overriddenFindings: Type.Array(Type.Object({ rule: Type.String(), code: Type.String() })),
+  /** VAX-7: the number the system assigned, and when a number was forced by hand. */
+  assignedDoseNumber: Type.Integer(),
+  doseNumberForcedAt: Nullable(Instant),
+});
+
+export const ForcedDoseView = Type.Object({
+  administration: AdministrationView,
+  /** VAX-7: the number had been forced before this time. */
+  forcedBefore: Type.Boolean(),
 });
 
 export const LateRecordsQuery = Type.Object({

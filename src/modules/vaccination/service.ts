@@ -10,11 +10,16 @@ import {
   administrationsOf,
   insertAdministration,
   lateRecordCounts,
+  lockAdministration,
   lockPersonForDose,
+  updateAdministration,
   type AdministrationRow,
 } from './repo.ts';
 import {
+  categoryRefusal,
   contactsTickRefusal,
+  cycleState,
+  kindOfDoseNumber,
   doseFindings,
   GIAVA_2021_POLICY,
   isCertificateMobile,
@@ -62,6 +67,18 @@ const productFacts = (entry: ProductEntry): ProductFacts => ({
   platform: entry.platform,
   minDaysToSecondDose: entry.intervals.find((i) => i.afterDose === 1)?.minDays ?? null,
 });
+
+/** The rules' view of the administrations of one disease (the products in `sameDisease`). */
+const pastDoses = (
+  rows: readonly AdministrationRow[],
+  sameDisease: ReadonlyMap<string, ProductFacts>,
+): PastDose[] =>
+  rows.flatMap((row) => {
+    const facts = sameDisease.get(row.product_code);
+    return facts === undefined
+      ? []
+      : [{ date: row.administered_on, product: facts, doseNumber: row.dose_number, kind: row.dose_kind }];
+  });
 
 /**
  * The immunization registry's use cases (spec 40-vaccination.md), first slice: recording an
@@ -139,12 +156,7 @@ export class VaccinationService {
       const person = await lockPersonForDose(trx, forPerson);
       if (person === undefined)
         throw new DomainError('ADMINISTRATION_PERSON_NOT_FOUND', { pointer: '/personId' });
-      const history: PastDose[] = (await administrationsOf(trx, forPerson)).flatMap((row) => {
-        const facts = sameDisease.get(row.product_code);
-        return facts === undefined
-          ? []
-          : [{ date: row.administered_on, product: facts, doseNumber: row.dose_number, kind: row.dose_kind }];
-      });
+      const history = pastDoses(await administrationsOf(trx, forPerson), sameDisease);
       const facts = productFacts(product);
       let doseNumber = history.length + 1;
       let kind: DoseKind = 'primary';
@@ -196,6 +208,7 @@ export class VaccinationService {
           payment_mode: input.paymentMode,
           vaccination_point_id: input.vaccinationPointId,
           dose_number: doseNumber,
+          assigned_dose_number: doseNumber,
           dose_kind: kind,
           operator_account_id: Number(context.actorId),
           booking_id: bookingId,
@@ -217,6 +230,108 @@ export class VaccinationService {
         after: row,
       });
       return row;
+    });
+  }
+
+  /**
+   * VAX-7, VAX-8a: any registry user may correct the dose number. The number gives the dose its kind in
+   * the person's cycle (primary within it, booster beyond), and the admissibility that does not hang on
+   * the history here (category, condition, age: VAX-9, VAX-10) is checked, since a number is forced
+   * precisely when the history here is incomplete. Audited before → after; a second forcing is flagged.
+   */
+  async forceDoseNumber(
+    id: number,
+    doseNumber: number,
+    context: ActingContext,
+  ): Promise<{ administration: AdministrationRow; forcedBefore: boolean }> {
+    const catalogue = await listProducts(this.db);
+    return this.db.transaction().execute(async (trx) => {
+      const before = await lockAdministration(trx, id);
+      if (before === undefined) throw new DomainError('ADMINISTRATION_NOT_FOUND', { pointer: '/id' });
+      const person = await lockPersonForDose(trx, before.person_id);
+      const product = catalogue.find((entry) => entry.code === before.product_code);
+      if (person === undefined || product === undefined)
+        throw new Error(`administration ${id} lost its person or product`);
+      const sameDisease = new Map(
+        catalogue
+          .filter((entry) => entry.targetDisease.snomed === product.targetDisease.snomed)
+          .map((entry) => [entry.code, productFacts(entry)]),
+      );
+      const history = pastDoses(await administrationsOf(trx, before.person_id), sameDisease);
+      const cycle = cycleState(history, [], this.policy);
+      const kind = kindOfDoseNumber(doseNumber, cycle.dosesNeeded, before.dose_kind);
+      if (product.targetDisease.snomed === COVID_19) {
+        const refusal = categoryRefusal(
+          kind,
+          {
+            birthDate: person.birth_date,
+            riskCategory: before.risk_category,
+            healthCondition: before.health_condition,
+          },
+          before.administered_on,
+          this.policy,
+        );
+        if (refusal !== null) throw new DomainError(refusal.code, { params: refusal.params ?? {} });
+      }
+      const after = await updateAdministration(trx, id, {
+        dose_number: doseNumber,
+        dose_kind: kind,
+        dose_number_forced_at: context.now,
+        dose_number_forced_by: Number(context.actorId),
+      });
+      await recordAudit(trx, context, {
+        entityType: 'administration',
+        entityId: id,
+        action: 'force_dose_number',
+        before,
+        after,
+      });
+      return { administration: after, forcedBefore: before.dose_number_forced_at !== null };
+    });
+  }
+
+  /** VAX-8a: the fields of an administration are changed only by users of the point that recorded it. */
+  async updateFields(
+    id: number,
+    changes: Partial<
+      Pick<
+        AdministrationInput,
+        'lot' | 'lotExpiry' | 'site' | 'route' | 'paymentMode' | 'riskCategory' | 'healthCondition'
+      >
+    >,
+    actorPointIds: readonly number[],
+    context: ActingContext,
+  ): Promise<AdministrationRow> {
+    return this.db.transaction().execute(async (trx) => {
+      const before = await lockAdministration(trx, id);
+      if (before === undefined) throw new DomainError('ADMINISTRATION_NOT_FOUND', { pointer: '/id' });
+      if (!actorPointIds.includes(before.vaccination_point_id)) {
+        throw new DomainError('ADMINISTRATION_EDIT_OUT_OF_SCOPE');
+      }
+      const lotExpiry = changes.lotExpiry ?? before.lot_expiry;
+      if (lotExpiry < before.administered_on) {
+        throw new DomainError('LOT_EXPIRED', {
+          pointer: '/lotExpiry',
+          params: { expiry: lotExpiry, date: before.administered_on },
+        });
+      }
+      const after = await updateAdministration(trx, id, {
+        lot: changes.lot ?? before.lot,
+        lot_expiry: lotExpiry,
+        site: changes.site ?? before.site,
+        route: changes.route ?? before.route,
+        payment_mode: changes.paymentMode ?? before.payment_mode,
+        risk_category: changes.riskCategory ?? before.risk_category,
+        health_condition: changes.healthCondition ?? before.health_condition,
+      });
+      await recordAudit(trx, context, {
+        entityType: 'administration',
+        entityId: id,
+        action: 'update',
+        before,
+        after,
+      });
+      return after;
     });
   }
 

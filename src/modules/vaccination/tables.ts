@@ -36,6 +36,10 @@ export interface AdministrationsTable {
   booking_id: number | null;
   plan_national_version: string | null;
   overridden_findings: JSONColumnType<Finding[], string | undefined, string>;
+  /** VAX-7: the number the system assigned when the dose was recorded. */
+  assigned_dose_number: number;
+  dose_number_forced_at: Date | null;
+  dose_number_forced_by: number | null;
 }
 
 export interface CertificateContactsTable {

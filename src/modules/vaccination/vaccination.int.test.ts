@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { describeEachDatabase } from '../../../test/databases.ts';
-import { buildTestApp, ensureStaffOfEveryRole, signInStaff } from '../../../test/app.ts';
+import { buildTestApp, ensureStaffOfEveryRole, signInStaff, TEST_PASSWORD } from '../../../test/app.ts';
+import { AuthService } from '../../platform/auth/service.ts';
 import { loadReferenceData } from '../reference/service.ts';
 import { generatePopulationIntoDatabase } from '../population/service.ts';
 import { EligibilityService } from '../eligibility/service.ts';
@@ -337,6 +338,87 @@ describeEachDatabase('Immunization registry', (database) => {
           latestDelayMinutes: 240,
         },
       ]);
+    });
+  });
+  describe('VAX-7 VAX-8a corrections', () => {
+    let otherVaccinator: { authorization: string };
+    let recorded: Administration;
+
+    beforeAll(async () => {
+      clock.set(NOW);
+      const username = 'test.vaccinator-elsewhere';
+      await new AuthService(database().db, clock, {
+        staffSessionMinutes: 60,
+        citizenSessionMinutes: 30,
+      }).createStaffAccount(
+        {
+          username,
+          displayName: 'elsewhere',
+          role: 'vaccinator',
+          password: TEST_PASSWORD,
+          vaccinationPointIds: [otherPoint],
+        },
+        systemContext('test', clock.now()),
+      );
+      otherVaccinator = await signInStaff(app, username);
+      recorded = (await record(administration({ personId: adults[5] }))).json<Administration>();
+    });
+
+    const patch = async (headers: Record<string, string>) =>
+      app.inject({
+        method: 'PATCH',
+        url: `/administrations/${recorded.id}`,
+        headers,
+        payload: { lot: 'FK9999' },
+      });
+    const force = async (headers: Record<string, string>, doseNumber: number) =>
+      app.inject({
+        method: 'PUT',
+        url: `/administrations/${recorded.id}/dose-number`,
+        headers,
+        payload: { doseNumber },
+      });
+
+    it('VAX-8a the recording point changes the fields; another point’s vaccinator and the ASL admin cannot', async () => {
+      expect((await patch(await as('vaccinator'))).json()).toMatchObject({ lot: 'FK9999' });
+      expect((await patch(otherVaccinator)).json()).toMatchObject({
+        code: 'ADMINISTRATION_EDIT_OUT_OF_SCOPE',
+      });
+      expect((await patch(await as('asl_admin'))).statusCode).toBe(403);
+    });
+
+    it.each(['vaccinator', 'point_admin', 'asl_admin', 'region_admin', 'elsewhere'])(
+      'VAX-8a the dose number alone may be corrected by any registry user: %s',
+      async (who) => {
+        const headers = who === 'elsewhere' ? otherVaccinator : await as(who);
+        const response = await force(headers, 1);
+        expect(response.statusCode, response.body).toBe(200);
+      },
+    );
+
+    it('VAX-8a a GP is not a registry user and cannot correct a dose number', async () => {
+      expect((await force(await as('gp'), 2)).statusCode).toBe(403);
+    });
+
+    it('VAX-7 a forced number keeps the assigned one, takes its kind from the cycle, is checked, flagged and audited', async () => {
+      const forced = await force(await as('vaccinator'), 2);
+      expect(forced.json()).toMatchObject({
+        forcedBefore: true,
+        administration: { doseNumber: 2, assignedDoseNumber: 1, doseKind: 'primary' },
+      });
+      // Dose 3 after a two-dose cycle is a booster, refused for "Altro" under 60 (VAX-10).
+      const booster = await force(await as('vaccinator'), 3);
+      expect(booster.json()).toMatchObject({ code: 'BOOSTER_NOT_ADMISSIBLE' });
+      const audit = await database()
+        .db.selectFrom('audit_log')
+        .select(['before', 'after'])
+        .where('entity_type', '=', 'administration')
+        .where('entity_id', '=', String(recorded.id))
+        .where('action', '=', 'force_dose_number')
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
+      expect(audit.before).toMatchObject({ dose_number: 1 });
+      expect(audit.after).toMatchObject({ dose_number: 2, dose_kind: 'primary' });
     });
   });
 });
