@@ -138,6 +138,46 @@ export const vaccinationProblems = defineProblems({
       en: 'A vaccination’s data can be changed only by the vaccination point that recorded it; any registry operator can correct its dose number.',
     },
   ),
+  INFECTION_RESULT_BEFORE_SAMPLE: problem(
+    400,
+    { it: 'Esito prima del prelievo', en: 'Result before the sample' },
+    {
+      it: 'La data dell’esito non può precedere quella del prelievo.',
+      en: 'The result date cannot be earlier than the sample date.',
+    },
+  ),
+  INFECTION_RECOVERY_NOT_AFTER_RESULT: problem(
+    400,
+    { it: 'Guarigione non successiva all’esito', en: 'Recovery not after the result' },
+    {
+      it: 'La data di guarigione deve essere successiva a quella dell’esito.',
+      en: 'The recovery date must be later than the result date.',
+    },
+  ),
+  INFECTION_IN_THE_FUTURE: problem(
+    400,
+    { it: 'Data futura', en: 'Date in the future' },
+    {
+      it: 'Le date di prelievo, esito e guarigione non possono essere successive a oggi.',
+      en: 'Sample, result and recovery dates cannot be later than today.',
+    },
+  ),
+  INFECTION_NOT_FOUND: problem(
+    404,
+    { it: 'Infezione non trovata', en: 'Infection not found' },
+    {
+      it: 'Nessuna infezione registrata con questo riferimento.',
+      en: 'No infection recorded under this reference.',
+    },
+  ),
+  INFECTION_NOT_EDITABLE: problem(
+    409,
+    { it: 'Infezione dalla sorveglianza regionale', en: 'Infection from regional surveillance' },
+    {
+      it: 'Le infezioni diagnosticate in regione arrivano dalla sorveglianza e qui non si modificano: la correzione va chiesta a chi gestisce la sorveglianza.',
+      en: 'Infections diagnosed in the region come from surveillance and are not changed here: ask the surveillance office to correct them.',
+    },
+  ),
   DOSE_NON_CONFORMING: problem(
     409,
     { it: 'Dose non conforme', en: 'Non-conforming dose' },

@@ -7,10 +7,11 @@ import {
   type Updateable,
 } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
-import type { AdministrationsTable, CertificateContactsTable } from './tables.ts';
+import type { AdministrationsTable, CertificateContactsTable, InfectionsTable } from './tables.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 export type AdministrationRow = Selectable<AdministrationsTable>;
+export type InfectionRow = Selectable<InfectionsTable>;
 
 /**
  * Locks the person's row so that two administrations recorded at once for one person get their dose
@@ -102,4 +103,41 @@ export async function lateRecordCounts(
     GROUP BY a.vaccination_point_id, a.operator_account_id, s.username
     ORDER BY late DESC, a.vaccination_point_id, s.username`.execute(db);
   return rows.rows;
+}
+
+export async function infectionsOf(db: Db, personId: number): Promise<InfectionRow[]> {
+  return db
+    .selectFrom('infections')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .orderBy('sampled_on')
+    .orderBy('id')
+    .execute();
+}
+
+export async function insertInfection(db: Db, infection: Insertable<InfectionsTable>): Promise<InfectionRow> {
+  return db.insertInto('infections').values(infection).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function lockInfection(trx: Transaction<DB>, id: number): Promise<InfectionRow | undefined> {
+  return trx.selectFrom('infections').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function updateInfection(
+  trx: Transaction<DB>,
+  id: number,
+  changes: Updateable<InfectionsTable>,
+): Promise<InfectionRow> {
+  return trx
+    .updateTable('infections')
+    .set(changes)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Whether the person is served by the regional health service (VAX-15 words its answer by it). */
+export async function personStatus(db: Db, personId: number): Promise<string | undefined> {
+  const row = await db.selectFrom('persons').select('status').where('id', '=', personId).executeTakeFirst();
+  return row?.status;
 }

@@ -7,7 +7,7 @@ import { DomainError } from '../../platform/http/problem.ts';
 import { EligibilityService } from '../eligibility/service.ts';
 import { BookingService } from '../booking/service.ts';
 import { listVaccinationPoints } from '../reference/service.ts';
-import type { AdministrationRow } from './repo.ts';
+import type { AdministrationRow, InfectionRow } from './repo.ts';
 import { VaccinationService } from './service.ts';
 import {
   AdministrationBody,
@@ -15,6 +15,11 @@ import {
   AdministrationIdParams,
   ForceDoseNumberBody,
   ForcedDoseView,
+  InfectionBody,
+  InfectionChangesBody,
+  InfectionCheckView,
+  InfectionIdParams,
+  InfectionView,
   AdministrationView,
   LateRecordsQuery,
   LateRecordsView,
@@ -25,6 +30,8 @@ import {
 const RECORDERS: readonly Role[] = ['vaccinator', 'point_admin'];
 /** VAX-5: who reads a person's vaccinations before giving one or deciding on one. */
 const HISTORY_READERS: readonly Role[] = ['vaccinator', 'point_admin', 'gp', 'asl_admin', 'region_admin'];
+/** VAX-14, VAX-16: who enters and corrects infections missing from surveillance. */
+const INFECTION_WRITERS: readonly Role[] = ['vaccinator', 'point_admin', 'asl_admin'];
 /** VAX-8a: any registry user may correct a dose number. */
 const REGISTRY_USERS: readonly Role[] = ['vaccinator', 'point_admin', 'asl_admin', 'region_admin'];
 /** VAX-3: who watches the timeliness of records. */
@@ -160,6 +167,76 @@ export const vaccinationRoutes: ModuleRoutes = (app, { database, clock, config }
       const points = actor.kind === 'staff' ? actor.vaccinationPointIds : [];
       return view(await vaccination.updateFields(request.params.id, request.body, points, context(request)));
     },
+  );
+
+  const infectionView = (row: InfectionRow): Static<typeof InfectionView> => ({
+    id: row.id,
+    personId: row.person_id,
+    source: row.source,
+    testType: row.test_type,
+    sampledOn: row.sampled_on,
+    resultOn: row.result_on,
+    recoveredOn: row.recovered_on,
+    countryCode: row.country_code,
+    regionCode: row.region_code,
+  });
+
+  app.post(
+    '/persons/:personId/infections',
+    {
+      schema: {
+        operationId: 'enterInfection',
+        tags: ['vaccination'],
+        summary:
+          'Enter an infection from another region, from abroad or missing from surveillance (VAX-14, VAX-16)',
+        params: PersonIdParams,
+        body: InfectionBody,
+        response: { 201: InfectionView },
+      },
+      config: { access: INFECTION_WRITERS },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(
+          infectionView(
+            await vaccination.enterInfection(request.params.personId, request.body, context(request)),
+          ),
+        ),
+  );
+
+  app.patch(
+    '/infections/:id',
+    {
+      schema: {
+        operationId: 'correctInfection',
+        tags: ['vaccination'],
+        summary:
+          'Correct an infection entered by an operator; those from regional surveillance are not editable (VAX-14)',
+        params: InfectionIdParams,
+        body: InfectionChangesBody,
+        response: { 200: InfectionView },
+      },
+      config: { access: INFECTION_WRITERS },
+    },
+    async (request) =>
+      infectionView(await vaccination.correctInfection(request.params.id, request.body, context(request))),
+  );
+
+  app.get(
+    '/persons/:personId/infections/check',
+    {
+      schema: {
+        operationId: 'checkInfection',
+        tags: ['vaccination'],
+        summary:
+          'Check infection: none recorded (with a warning outside the regional health service) or since when (VAX-15)',
+        params: PersonIdParams,
+        response: { 200: InfectionCheckView },
+      },
+      config: { access: HISTORY_READERS },
+    },
+    async (request) => vaccination.checkInfections(request.params.personId),
   );
 
   app.get(

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { RISK_CATEGORIES } from './rules.ts';
-import { PAYMENT_MODES, ROUTES_OF_ADMINISTRATION, SITES } from './tables.ts';
+import { PAYMENT_MODES, ROUTES_OF_ADMINISTRATION, SITES, TEST_TYPES } from './tables.ts';
 
 // Null first: the request validator coerces types, and would turn a null into "" for a string first.
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
@@ -114,3 +114,56 @@ export const LateRecordsView = Type.Array(
     latestDelayMinutes: Nullable(Type.Integer()),
   }),
 );
+
+export const InfectionIdParams = Type.Object({ id: Id });
+
+const InfectionDates = {
+  testType: Type.Enum(TEST_TYPES),
+  sampledOn: CalendarDate,
+  resultOn: CalendarDate,
+  recoveredOn: Nullable(CalendarDate),
+};
+
+/** VAX-16: test type, sample, result and recovery dates; a test abroad names the country, else the region. */
+export const InfectionBody = Type.Object(
+  {
+    ...InfectionDates,
+    place: Type.Union([
+      Type.Object({ countryCode: Type.String({ pattern: '^[A-Z]{2}$' }) }, { additionalProperties: false }),
+      Type.Object({ regionCode: Type.String({ pattern: '^[0-9]{2}$' }) }, { additionalProperties: false }),
+    ]),
+  },
+  { additionalProperties: false },
+);
+
+export const InfectionChangesBody = Type.Partial(Type.Object(InfectionDates), {
+  additionalProperties: false,
+  minProperties: 1,
+});
+
+export const InfectionView = Type.Object({
+  id: Id,
+  personId: Id,
+  source: Type.Enum(['surveillance', 'operator']),
+  testType: Type.Enum(TEST_TYPES),
+  sampledOn: CalendarDate,
+  resultOn: CalendarDate,
+  recoveredOn: Nullable(CalendarDate),
+  countryCode: Nullable(Type.String()),
+  regionCode: Nullable(Type.String()),
+});
+
+/** VAX-15: the answer of "check infection". */
+export const InfectionCheckView = Type.Object({
+  recorded: Type.Boolean(),
+  mayBeIncomplete: Type.Boolean(),
+  infections: Type.Array(
+    Type.Object({
+      id: Id,
+      since: CalendarDate,
+      recoveredOn: Nullable(CalendarDate),
+      testType: Type.Enum(TEST_TYPES),
+      editable: Type.Boolean(),
+    }),
+  ),
+});

@@ -8,33 +8,58 @@ import type { BookingService } from '../booking/service.ts';
 import type { EligibilityService } from '../eligibility/service.ts';
 import {
   administrationsOf,
+  infectionsOf,
   insertAdministration,
+  insertInfection,
   lateRecordCounts,
   lockAdministration,
+  lockInfection,
   lockPersonForDose,
+  personStatus,
   updateAdministration,
+  updateInfection,
   type AdministrationRow,
+  type InfectionRow,
 } from './repo.ts';
 import {
   categoryRefusal,
   contactsTickRefusal,
   cycleState,
+  infectionEntryRefusal,
   kindOfDoseNumber,
   doseFindings,
   GIAVA_2021_POLICY,
   isCertificateMobile,
   proposeDose,
   type DoseKind,
+  type Infection,
   type PastDose,
   type ProductFacts,
   type RiskCategory,
   type VaccinationPolicy,
 } from './rules.ts';
-import type { AdministrationsTable } from './tables.ts';
+import type { AdministrationsTable, InfectionsTable } from './tables.ts';
 import './errors.ts';
 
 /** SNOMED CT 840539006: COVID-19, the disease the COVID-only rules apply to. */
 const COVID_19 = '840539006';
+
+export interface InfectionInput {
+  testType: InfectionsTable['test_type'];
+  sampledOn: string;
+  resultOn: string;
+  recoveredOn: string | null;
+  /** VAX-16: a test abroad names the country, otherwise the region. */
+  place: { countryCode: string } | { regionCode: string };
+}
+
+/** The rules' view of recorded infections: VAX-17 counts only molecular tests. */
+const infectionFacts = (rows: readonly InfectionRow[]): Infection[] =>
+  rows.map((row) => ({
+    positiveOn: row.sampled_on,
+    molecular: row.test_type === 'molecular',
+    recoveredOn: row.recovered_on,
+  }));
 
 export interface AdministrationInput {
   personId: number | undefined;
@@ -157,12 +182,13 @@ export class VaccinationService {
       if (person === undefined)
         throw new DomainError('ADMINISTRATION_PERSON_NOT_FOUND', { pointer: '/personId' });
       const history = pastDoses(await administrationsOf(trx, forPerson), sameDisease);
+      const infections = covid ? infectionFacts(await infectionsOf(trx, forPerson)) : [];
       const facts = productFacts(product);
       let doseNumber = history.length + 1;
       let kind: DoseKind = 'primary';
       let overridden: ReturnType<typeof doseFindings> = [];
       if (covid) {
-        const proposal = proposeDose(history, [], on, this.policy);
+        const proposal = proposeDose(history, infections, on, this.policy);
         if ('refusal' in proposal) {
           throw new DomainError(proposal.refusal, { params: { allowedFrom: proposal.allowedFrom } });
         }
@@ -176,7 +202,7 @@ export class VaccinationService {
             healthCondition: input.healthCondition,
           },
           history,
-          [],
+          infections,
           this.policy,
         );
         const refusal = findings.find((finding) => finding.severity === 'refusal');
@@ -258,7 +284,11 @@ export class VaccinationService {
           .map((entry) => [entry.code, productFacts(entry)]),
       );
       const history = pastDoses(await administrationsOf(trx, before.person_id), sameDisease);
-      const cycle = cycleState(history, [], this.policy);
+      const cycle = cycleState(
+        history,
+        infectionFacts(await infectionsOf(trx, before.person_id)),
+        this.policy,
+      );
       const kind = kindOfDoseNumber(doseNumber, cycle.dosesNeeded, before.dose_kind);
       if (product.targetDisease.snomed === COVID_19) {
         const refusal = categoryRefusal(
@@ -333,6 +363,117 @@ export class VaccinationService {
       });
       return after;
     });
+  }
+
+  /** VAX-16: an operator enters an infection from another region, from abroad or missing from surveillance. */
+  async enterInfection(
+    personId: number,
+    input: InfectionInput,
+    context: ActingContext,
+  ): Promise<InfectionRow> {
+    this.checkInfectionDates(input, context.now);
+    if ((await personStatus(this.db, personId)) === undefined) {
+      throw new DomainError('ADMINISTRATION_PERSON_NOT_FOUND', { pointer: '/personId' });
+    }
+    return this.db.transaction().execute(async (trx) => {
+      const row = await insertInfection(trx, {
+        person_id: personId,
+        source: 'operator',
+        test_type: input.testType,
+        sampled_on: input.sampledOn,
+        result_on: input.resultOn,
+        recovered_on: input.recoveredOn,
+        country_code: 'countryCode' in input.place ? input.place.countryCode : null,
+        region_code: 'regionCode' in input.place ? input.place.regionCode : null,
+        recorded_at: context.now,
+        recorded_by: context.actorId,
+      });
+      await recordAudit(trx, context, {
+        entityType: 'infection',
+        entityId: row.id,
+        action: 'enter',
+        after: row,
+      });
+      return row;
+    });
+  }
+
+  /** VAX-14: operators' entries can be corrected; infections from regional surveillance cannot. */
+  async correctInfection(
+    id: number,
+    changes: Partial<Omit<InfectionInput, 'place'>>,
+    context: ActingContext,
+  ): Promise<InfectionRow> {
+    return this.db.transaction().execute(async (trx) => {
+      const before = await lockInfection(trx, id);
+      if (before === undefined) throw new DomainError('INFECTION_NOT_FOUND', { pointer: '/id' });
+      if (before.source === 'surveillance') throw new DomainError('INFECTION_NOT_EDITABLE');
+      const merged = {
+        testType: changes.testType ?? before.test_type,
+        sampledOn: changes.sampledOn ?? before.sampled_on,
+        resultOn: changes.resultOn ?? before.result_on,
+        recoveredOn: changes.recoveredOn === undefined ? before.recovered_on : changes.recoveredOn,
+      };
+      this.checkInfectionDates(merged, context.now);
+      const after = await updateInfection(trx, id, {
+        test_type: merged.testType,
+        sampled_on: merged.sampledOn,
+        result_on: merged.resultOn,
+        recovered_on: merged.recoveredOn,
+      });
+      await recordAudit(trx, context, {
+        entityType: 'infection',
+        entityId: id,
+        action: 'correct',
+        before,
+        after,
+      });
+      return after;
+    });
+  }
+
+  private checkInfectionDates(
+    dates: { sampledOn: string; resultOn: string; recoveredOn: string | null },
+    now: Date,
+  ): void {
+    const refusal = infectionEntryRefusal({
+      sampledOn: dates.sampledOn,
+      resultOn: dates.resultOn,
+      recoveredOn: dates.recoveredOn,
+    });
+    if (refusal !== null) {
+      throw new DomainError(refusal, {
+        pointer: refusal === 'INFECTION_RESULT_BEFORE_SAMPLE' ? '/resultOn' : '/recoveredOn',
+      });
+    }
+    const today = romeDate(now);
+    if ([dates.sampledOn, dates.resultOn, dates.recoveredOn ?? ''].some((date) => date > today)) {
+      throw new DomainError('INFECTION_IN_THE_FUTURE');
+    }
+  }
+
+  /**
+   * VAX-15 "check infection": none recorded (with the warning, for a person outside the regional
+   * health service, that the information may be incomplete), or each infection since its first positive
+   * sample, its recovery, and whether it can be edited here (VAX-14).
+   */
+  async checkInfections(personId: number) {
+    const status = await personStatus(this.db, personId);
+    if (status === undefined)
+      throw new DomainError('ADMINISTRATION_PERSON_NOT_FOUND', { pointer: '/personId' });
+    const rows = await infectionsOf(this.db, personId);
+    return {
+      recorded: rows.length > 0,
+      // Outside the regional health service the registry may not know: ask during the anamnesis.
+      mayBeIncomplete: status !== 'active',
+      infections: rows.map((row) => ({
+        id: row.id,
+        since: row.sampled_on,
+        recoveredOn: row.recovered_on,
+        testType: row.test_type,
+        editable: row.source === 'operator',
+      })),
+    };
   }
 
   /** VAX-5: the person's administrations recorded here, in date order. */

@@ -49,7 +49,25 @@ export interface CertificateContactsTable {
   none_given: boolean;
 }
 
+export const TEST_TYPES = ['molecular', 'antigen'] as const;
+
+export interface InfectionsTable {
+  id: Generated<number>;
+  person_id: number;
+  /** VAX-14: 'surveillance' rows arrive from the regional system and are not editable here. */
+  source: 'surveillance' | 'operator';
+  test_type: (typeof TEST_TYPES)[number];
+  sampled_on: string;
+  result_on: string;
+  recovered_on: string | null;
+  country_code: string | null;
+  region_code: string | null;
+  recorded_at: Date;
+  recorded_by: string | null;
+}
+
 export interface VaccinationTables {
   administrations: AdministrationsTable;
   certificate_contacts: CertificateContactsTable;
+  infections: InfectionsTable;
 }

@@ -75,10 +75,10 @@ describeEachDatabase('Immunization registry', (database) => {
         await sql<{ id: number }>`SELECT id FROM persons WHERE birth_date BETWEEN ${from} AND ${to}
           AND status = 'active' ORDER BY id LIMIT ${limit}`.execute(database().db)
       ).rows.map((row) => Number(row.id));
-    adults = await born('1970-01-01', '1985-12-31', 6);
+    adults = await born('1970-01-01', '1985-12-31', 9);
     [child = 0] = await born('2010-02-01', '2010-12-31', 1);
     [elderly = 0] = await born('1942-01-01', '1946-12-31', 1);
-    expect(adults).toHaveLength(6);
+    expect(adults).toHaveLength(9);
     expect(child).toBeGreaterThan(0);
   });
 
@@ -419,6 +419,103 @@ describeEachDatabase('Immunization registry', (database) => {
         .executeTakeFirstOrThrow();
       expect(audit.before).toMatchObject({ dose_number: 1 });
       expect(audit.after).toMatchObject({ dose_number: 2, dose_kind: 'primary' });
+    });
+  });
+  describe('VAX-14..16, VAX-18 infections', () => {
+    const infection = (overrides: Record<string, unknown> = {}) => ({
+      testType: 'molecular',
+      sampledOn: '2021-03-01',
+      resultOn: '2021-03-02',
+      recoveredOn: '2021-03-20',
+      place: { regionCode: '03' },
+      ...overrides,
+    });
+    const enter = async (personId: number | undefined, body: object) =>
+      app.inject({
+        method: 'POST',
+        url: `/persons/${personId}/infections`,
+        headers: await as('vaccinator'),
+        payload: body,
+      });
+
+    it.each([
+      ['a result before the sample', { resultOn: '2021-02-28' }, 'INFECTION_RESULT_BEFORE_SAMPLE'],
+      ['a recovery on the result day', { recoveredOn: '2021-03-02' }, 'INFECTION_RECOVERY_NOT_AFTER_RESULT'],
+      ['a recovery in the future', { recoveredOn: '2022-02-01' }, 'INFECTION_IN_THE_FUTURE'],
+    ])('VAX-16 %s is refused', async (_case, overrides, code) => {
+      expect((await enter(adults[6], infection(overrides))).json()).toMatchObject({ code });
+    });
+
+    it('VAX-16 the database refuses a recovery before the result even from a wrong statement', async () => {
+      await expect(
+        sql`INSERT INTO infections (person_id, source, test_type, sampled_on, result_on, recovered_on, region_code, recorded_at)
+          VALUES (${adults[6]}, 'operator', 'molecular', '2021-03-01', '2021-03-05', '2021-03-04', '03', now())`.execute(
+          database().db,
+        ),
+      ).rejects.toThrow(/infections_recovery_after_result/);
+    });
+
+    it('VAX-15 none recorded: a resident gets no warning, a person outside the regional health service does', async () => {
+      const check = async (personId: number | undefined) =>
+        (
+          await app.inject({
+            method: 'GET',
+            url: `/persons/${personId}/infections/check`,
+            headers: await as('vaccinator'),
+          })
+        ).json<{ recorded: boolean; mayBeIncomplete: boolean }>();
+      expect(await check(adults[7])).toMatchObject({ recorded: false, mayBeIncomplete: false });
+      await sql`UPDATE persons SET status = 'out_of_region' WHERE id = ${adults[8]}`.execute(database().db);
+      expect(await check(adults[8])).toMatchObject({ recorded: false, mayBeIncomplete: true });
+    });
+
+    it('VAX-14 VAX-15 an entered infection is shown since its sample and can be corrected; one from surveillance cannot', async () => {
+      const entered = await enter(adults[6], infection({ place: { countryCode: 'DE' } }));
+      expect(entered.statusCode, entered.body).toBe(201);
+      const { id } = entered.json<{ id: number }>();
+      // The regional surveillance feed writes its own rows (simulated here: the feed is not built yet).
+      await sql`INSERT INTO infections (person_id, source, test_type, sampled_on, result_on, recovered_on, region_code, recorded_at)
+        VALUES (${adults[6]}, 'surveillance', 'molecular', '2021-10-01', '2021-10-02', '2021-10-15', '03', now())`.execute(
+        database().db,
+      );
+      const check = await app.inject({
+        method: 'GET',
+        url: `/persons/${adults[6]}/infections/check`,
+        headers: await as('vaccinator'),
+      });
+      expect(check.json()).toMatchObject({
+        recorded: true,
+        infections: [
+          { id, since: '2021-03-01', recoveredOn: '2021-03-20', editable: true },
+          { since: '2021-10-01', editable: false },
+        ],
+      });
+      const surveillanceId = check.json<{ infections: { id: number }[] }>().infections[1]?.id;
+      const correct = async (infectionId: number | undefined) =>
+        app.inject({
+          method: 'PATCH',
+          url: `/infections/${infectionId}`,
+          headers: await as('vaccinator'),
+          payload: { recoveredOn: '2021-03-25' },
+        });
+      expect((await correct(id)).json()).toMatchObject({ recoveredOn: '2021-03-25' });
+      expect((await correct(surveillanceId)).json()).toMatchObject({ code: 'INFECTION_NOT_EDITABLE' });
+    });
+
+    it('VAX-18 after an infection before dose 1, one dose completes the cycle: the next dose is a booster, dose 2', async () => {
+      await enter(adults[7], infection());
+      const first = await record(
+        administration({ personId: adults[7], administeredAt: '2021-06-01T09:00:00Z' }),
+      );
+      expect(first.json()).toMatchObject({ doseNumber: 1, doseKind: 'primary' });
+      const next = await record(
+        administration({
+          personId: adults[7],
+          administeredAt: '2021-12-20T09:00:00Z',
+          riskCategory: 'Operatore sanitario',
+        }),
+      );
+      expect(next.json()).toMatchObject({ doseNumber: 2, doseKind: 'booster' });
     });
   });
 });
