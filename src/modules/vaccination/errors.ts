@@ -178,6 +178,51 @@ export const vaccinationProblems = defineProblems({
       en: 'Infections diagnosed in the region come from surveillance and are not changed here: ask the surveillance office to correct them.',
     },
   ),
+  ANOMALY_NO_COMPETENT_AUTHORITY: problem(
+    409,
+    { it: 'Azienda sanitaria competente sconosciuta', en: 'Competent health authority unknown' },
+    {
+      it: 'La persona non ha un’azienda sanitaria di assistenza e la segnalazione non riguarda una vaccinazione registrata qui: indichi la vaccinazione.',
+      en: 'The person has no health authority of care and the report is not about a vaccination recorded here: give the vaccination.',
+    },
+  ),
+  ANOMALY_ADMINISTRATION_OF_ANOTHER_PERSON: problem(
+    409,
+    { it: 'Vaccinazione di un’altra persona', en: 'Vaccination of another person' },
+    {
+      it: 'La vaccinazione indicata non è di questa persona: controlli i riferimenti.',
+      en: 'The vaccination given does not belong to this person: check the references.',
+    },
+  ),
+  ANOMALY_REPORT_NOT_FOUND: problem(
+    404,
+    { it: 'Segnalazione non trovata', en: 'Report not found' },
+    { it: 'Nessuna segnalazione con questo riferimento.', en: 'No report under this reference.' },
+  ),
+  ANOMALY_REPORT_OUT_OF_SCOPE: problem(
+    403,
+    { it: 'Segnalazione di un’altra azienda', en: 'Report of another authority' },
+    {
+      it: 'La segnalazione è assegnata a un’altra azienda sanitaria: la gestisce il suo ufficio.',
+      en: 'The report is assigned to another health authority: its office handles it.',
+    },
+  ),
+  ANOMALY_REPORT_CLOSED: problem(
+    409,
+    { it: 'Segnalazione chiusa', en: 'Report closed' },
+    {
+      it: 'La segnalazione è già chiusa; se il problema continua, ne apra una nuova.',
+      en: 'The report is already closed; if the problem persists, file a new one.',
+    },
+  ),
+  ANOMALY_RESOLUTION_REQUIRED: problem(
+    400,
+    { it: 'Indicare l’esito', en: 'Give the resolution' },
+    {
+      it: 'Per chiudere una segnalazione scriva come è stata risolta.',
+      en: 'To close a report, write how it was resolved.',
+    },
+  ),
   DOSE_NON_CONFORMING: problem(
     409,
     { it: 'Dose non conforme', en: 'Non-conforming dose' },

@@ -7,11 +7,17 @@ import {
   type Updateable,
 } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
-import type { AdministrationsTable, CertificateContactsTable, InfectionsTable } from './tables.ts';
+import type {
+  AdministrationsTable,
+  AnomalyReportsTable,
+  CertificateContactsTable,
+  InfectionsTable,
+} from './tables.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 export type AdministrationRow = Selectable<AdministrationsTable>;
 export type InfectionRow = Selectable<InfectionsTable>;
+export type AnomalyReportRow = Selectable<AnomalyReportsTable>;
 
 /**
  * Locks the person's row so that two administrations recorded at once for one person get their dose
@@ -140,4 +146,70 @@ export async function updateInfection(
 export async function personStatus(db: Db, personId: number): Promise<string | undefined> {
   const row = await db.selectFrom('persons').select('status').where('id', '=', personId).executeTakeFirst();
   return row?.status;
+}
+
+/** VAX-19: the authority competent for a report: the recording point's, else the person's own. */
+export async function competentAuthority(
+  db: Db,
+  personId: number,
+  administrationId: number | null,
+): Promise<{ personFound: boolean; administrationOfPerson: boolean; authority: string | null }> {
+  const row = await sql<{
+    person_authority: string | null;
+    point_authority: string | null;
+    administration_person: number | null;
+  }>`
+    SELECT p.health_authority_code AS person_authority, v.health_authority_code AS point_authority,
+      a.person_id AS administration_person
+    FROM persons p
+    LEFT JOIN administrations a ON a.id = ${administrationId}
+    LEFT JOIN vaccination_points v ON v.id = a.vaccination_point_id
+    WHERE p.id = ${personId}`.execute(db);
+  const found = row.rows[0];
+  if (found === undefined) return { personFound: false, administrationOfPerson: false, authority: null };
+  return {
+    personFound: true,
+    administrationOfPerson: administrationId === null || Number(found.administration_person) === personId,
+    authority: found.point_authority ?? found.person_authority,
+  };
+}
+
+export async function insertAnomalyReport(
+  db: Db,
+  report: Insertable<AnomalyReportsTable>,
+): Promise<AnomalyReportRow> {
+  return db.insertInto('anomaly_reports').values(report).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function lockAnomalyReport(
+  trx: Transaction<DB>,
+  id: number,
+): Promise<AnomalyReportRow | undefined> {
+  return trx.selectFrom('anomaly_reports').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function updateAnomalyReport(
+  trx: Transaction<DB>,
+  id: number,
+  changes: Updateable<AnomalyReportsTable>,
+): Promise<AnomalyReportRow> {
+  return trx
+    .updateTable('anomaly_reports')
+    .set(changes)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function anomalyReports(
+  db: Db,
+  filter: { authorities: readonly string[] | null; status: AnomalyReportRow['status'] | undefined },
+): Promise<AnomalyReportRow[]> {
+  let query = db.selectFrom('anomaly_reports').selectAll().orderBy('created_at').orderBy('id').limit(500);
+  if (filter.authorities !== null) {
+    if (filter.authorities.length === 0) return [];
+    query = query.where('health_authority_code', 'in', filter.authorities);
+  }
+  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  return query.execute();
 }

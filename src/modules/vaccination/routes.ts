@@ -7,12 +7,16 @@ import { DomainError } from '../../platform/http/problem.ts';
 import { EligibilityService } from '../eligibility/service.ts';
 import { BookingService } from '../booking/service.ts';
 import { listVaccinationPoints } from '../reference/service.ts';
-import type { AdministrationRow, InfectionRow } from './repo.ts';
+import type { AdministrationRow, AnomalyReportRow, InfectionRow } from './repo.ts';
 import { VaccinationService } from './service.ts';
 import {
   AdministrationBody,
   AdministrationChangesBody,
   AdministrationIdParams,
+  AnomalyReportBody,
+  AnomalyReportsQuery,
+  AnomalyReportView,
+  AnomalyStatusBody,
   ForceDoseNumberBody,
   ForcedDoseView,
   InfectionBody,
@@ -34,6 +38,8 @@ const HISTORY_READERS: readonly Role[] = ['vaccinator', 'point_admin', 'gp', 'as
 const INFECTION_WRITERS: readonly Role[] = ['vaccinator', 'point_admin', 'asl_admin'];
 /** VAX-8a: any registry user may correct a dose number. */
 const REGISTRY_USERS: readonly Role[] = ['vaccinator', 'point_admin', 'asl_admin', 'region_admin'];
+/** VAX-19: the offices that handle anomaly reports. */
+const ANOMALY_OFFICES: readonly Role[] = ['asl_admin', 'region_admin'];
 /** VAX-3: who watches the timeliness of records. */
 const REPORT_READERS: readonly Role[] = ['point_admin', 'asl_admin', 'region_admin'];
 
@@ -237,6 +243,86 @@ export const vaccinationRoutes: ModuleRoutes = (app, { database, clock, config }
       config: { access: HISTORY_READERS },
     },
     async (request) => vaccination.checkInfections(request.params.personId),
+  );
+
+  const reportView = (row: AnomalyReportRow): Static<typeof AnomalyReportView> => ({
+    id: row.id,
+    personId: row.person_id,
+    administrationId: row.administration_id,
+    concerns: row.concerns,
+    description: row.description,
+    healthAuthorityCode: row.health_authority_code,
+    status: row.status,
+    resolution: row.resolution,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  });
+  /** VAX-19: an ASL office sees and handles its authority's reports; the region sees all. */
+  const reportAuthorities = (request: FastifyRequest): readonly string[] | null =>
+    request.actor.kind === 'staff' && request.actor.role === 'asl_admin'
+      ? request.actor.healthAuthorityCodes
+      : null;
+
+  app.post(
+    '/anomaly-reports',
+    {
+      schema: {
+        operationId: 'fileAnomalyReport',
+        tags: ['vaccination'],
+        summary: 'Report wrong registry or national data, routed to the competent health authority (VAX-19)',
+        body: AnomalyReportBody,
+        response: { 201: AnomalyReportView },
+      },
+      config: { access: REGISTRY_USERS },
+    },
+    async (request, reply) =>
+      reply.code(201).send(reportView(await vaccination.fileAnomalyReport(request.body, context(request)))),
+  );
+
+  app.get(
+    '/anomaly-reports',
+    {
+      schema: {
+        operationId: 'listAnomalyReports',
+        tags: ['vaccination'],
+        summary:
+          'The anomaly reports of the reader’s health authority (all for the region), oldest first (VAX-19)',
+        querystring: AnomalyReportsQuery,
+        response: { 200: Type.Array(AnomalyReportView) },
+      },
+      config: { access: ANOMALY_OFFICES },
+    },
+    async (request) =>
+      (
+        await vaccination.anomalyReports({
+          authorities: reportAuthorities(request),
+          status: request.query.status,
+        })
+      ).map(reportView),
+  );
+
+  app.post(
+    '/anomaly-reports/:id/status',
+    {
+      schema: {
+        operationId: 'moveAnomalyReport',
+        tags: ['vaccination'],
+        summary: 'Take a report in hand or close it with its resolution (VAX-19)',
+        params: AdministrationIdParams,
+        body: AnomalyStatusBody,
+        response: { 200: AnomalyReportView },
+      },
+      config: { access: ANOMALY_OFFICES },
+    },
+    async (request) =>
+      reportView(
+        await vaccination.moveAnomalyReport(
+          request.params.id,
+          { status: request.body.status, resolution: request.body.resolution },
+          reportAuthorities(request),
+          context(request),
+        ),
+      ),
   );
 
   app.get(

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { RISK_CATEGORIES } from './rules.ts';
-import { PAYMENT_MODES, ROUTES_OF_ADMINISTRATION, SITES, TEST_TYPES } from './tables.ts';
+import { ANOMALY_STATUSES, PAYMENT_MODES, ROUTES_OF_ADMINISTRATION, SITES, TEST_TYPES } from './tables.ts';
 
 // Null first: the request validator coerces types, and would turn a null into "" for a string first.
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
@@ -166,4 +166,37 @@ export const InfectionCheckView = Type.Object({
       editable: Type.Boolean(),
     }),
   ),
+});
+
+export const AnomalyReportBody = Type.Object(
+  {
+    personId: Id,
+    administrationId: Nullable(Id),
+    concerns: Type.Enum(['registry', 'national']),
+    description: Type.String({ minLength: 10, maxLength: 2000 }),
+  },
+  { additionalProperties: false },
+);
+
+export const AnomalyStatusBody = Type.Object(
+  {
+    status: Type.Enum(['in_progress', 'closed']),
+    resolution: Type.Optional(Type.String({ minLength: 3, maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const AnomalyReportsQuery = Type.Object({ status: Type.Optional(Type.Enum(ANOMALY_STATUSES)) });
+
+export const AnomalyReportView = Type.Object({
+  id: Id,
+  personId: Id,
+  administrationId: Nullable(Id),
+  concerns: Type.String(),
+  description: Type.String(),
+  healthAuthorityCode: Type.String(),
+  status: Type.Enum(ANOMALY_STATUSES),
+  resolution: Nullable(Type.String()),
+  createdAt: Instant,
+  updatedAt: Instant,
 });

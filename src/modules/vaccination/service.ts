@@ -8,17 +8,23 @@ import type { BookingService } from '../booking/service.ts';
 import type { EligibilityService } from '../eligibility/service.ts';
 import {
   administrationsOf,
+  anomalyReports,
+  competentAuthority,
   infectionsOf,
   insertAdministration,
+  insertAnomalyReport,
   insertInfection,
   lateRecordCounts,
   lockAdministration,
+  lockAnomalyReport,
   lockInfection,
   lockPersonForDose,
   personStatus,
   updateAdministration,
+  updateAnomalyReport,
   updateInfection,
   type AdministrationRow,
+  type AnomalyReportRow,
   type InfectionRow,
 } from './repo.ts';
 import {
@@ -474,6 +480,87 @@ export class VaccinationService {
         editable: row.source === 'operator',
       })),
     };
+  }
+
+  /** VAX-19: a report of wrong registry or national data, routed to the competent health authority. */
+  async fileAnomalyReport(
+    input: {
+      personId: number;
+      administrationId: number | null;
+      concerns: 'registry' | 'national';
+      description: string;
+    },
+    context: ActingContext,
+  ): Promise<AnomalyReportRow> {
+    const routing = await competentAuthority(this.db, input.personId, input.administrationId);
+    if (!routing.personFound)
+      throw new DomainError('ADMINISTRATION_PERSON_NOT_FOUND', { pointer: '/personId' });
+    if (!routing.administrationOfPerson) {
+      throw new DomainError('ANOMALY_ADMINISTRATION_OF_ANOTHER_PERSON', { pointer: '/administrationId' });
+    }
+    if (routing.authority === null) throw new DomainError('ANOMALY_NO_COMPETENT_AUTHORITY');
+    const authority = routing.authority;
+    return this.db.transaction().execute(async (trx) => {
+      const row = await insertAnomalyReport(trx, {
+        person_id: input.personId,
+        administration_id: input.administrationId,
+        concerns: input.concerns,
+        description: input.description,
+        health_authority_code: authority,
+        status: 'open',
+        created_at: context.now,
+        created_by: context.actorId,
+        updated_at: context.now,
+      });
+      await recordAudit(trx, context, {
+        entityType: 'anomaly_report',
+        entityId: row.id,
+        action: 'file',
+        after: row,
+      });
+      return row;
+    });
+  }
+
+  /** VAX-19: the reports of some authorities (null: all), optionally by status, oldest first. */
+  async anomalyReports(filter: {
+    authorities: readonly string[] | null;
+    status: AnomalyReportRow['status'] | undefined;
+  }) {
+    return anomalyReports(this.db, filter);
+  }
+
+  /** VAX-19: the competent office takes a report in hand or closes it with its resolution. */
+  async moveAnomalyReport(
+    id: number,
+    change: { status: 'in_progress' | 'closed'; resolution: string | undefined },
+    authorities: readonly string[] | null,
+    context: ActingContext,
+  ): Promise<AnomalyReportRow> {
+    return this.db.transaction().execute(async (trx) => {
+      const before = await lockAnomalyReport(trx, id);
+      if (before === undefined) throw new DomainError('ANOMALY_REPORT_NOT_FOUND', { pointer: '/id' });
+      if (authorities !== null && !authorities.includes(before.health_authority_code)) {
+        throw new DomainError('ANOMALY_REPORT_OUT_OF_SCOPE');
+      }
+      if (before.status === 'closed') throw new DomainError('ANOMALY_REPORT_CLOSED');
+      if (change.status === 'closed' && change.resolution === undefined) {
+        throw new DomainError('ANOMALY_RESOLUTION_REQUIRED', { pointer: '/resolution' });
+      }
+      const after = await updateAnomalyReport(trx, id, {
+        status: change.status,
+        resolution: change.status === 'closed' ? (change.resolution ?? null) : null,
+        updated_at: context.now,
+      });
+      await recordAudit(trx, context, {
+        entityType: 'anomaly_report',
+        entityId: id,
+        action: change.status,
+        before,
+        after,
+      });
+      return after;
+    });
   }
 
   /** VAX-5: the person's administrations recorded here, in date order. */

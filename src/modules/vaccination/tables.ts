@@ -66,7 +66,24 @@ export interface InfectionsTable {
   recorded_by: string | null;
 }
 
+export const ANOMALY_STATUSES = ['open', 'in_progress', 'closed'] as const;
+
+export interface AnomalyReportsTable {
+  id: Generated<number>;
+  person_id: number;
+  administration_id: number | null;
+  concerns: 'registry' | 'national';
+  description: string;
+  health_authority_code: string;
+  status: (typeof ANOMALY_STATUSES)[number];
+  resolution: string | null;
+  created_at: Date;
+  created_by: string | null;
+  updated_at: Date;
+}
+
 export interface VaccinationTables {
+  anomaly_reports: AnomalyReportsTable;
   administrations: AdministrationsTable;
   certificate_contacts: CertificateContactsTable;
   infections: InfectionsTable;

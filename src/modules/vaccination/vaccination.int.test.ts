@@ -518,4 +518,92 @@ describeEachDatabase('Immunization registry', (database) => {
       expect(next.json()).toMatchObject({ doseNumber: 2, doseKind: 'booster' });
     });
   });
+  describe('VAX-19 anomaly reports', () => {
+    interface Report {
+      id: number;
+      healthAuthorityCode: string;
+      status: string;
+    }
+    const file = async (body: object) =>
+      app.inject({ method: 'POST', url: '/anomaly-reports', headers: await as('vaccinator'), payload: body });
+    const move = async (id: number, body: object, role = 'asl_admin') =>
+      app.inject({
+        method: 'POST',
+        url: `/anomaly-reports/${id}/status`,
+        headers: await as(role),
+        payload: body,
+      });
+    const list = async (role: string) =>
+      (await app.inject({ method: 'GET', url: '/anomaly-reports', headers: await as(role) })).json<
+        Report[]
+      >();
+
+    it('VAX-19 a report on a vaccination goes to the recording point’s authority, which handles it until closed', async () => {
+      const [{ authority = '' } = {}] = (
+        await sql<{ authority: string }>`SELECT health_authority_code AS authority FROM vaccination_points
+          WHERE id = ${point}`.execute(database().db)
+      ).rows;
+      const given = (
+        await record(administration({ personId: adults[8], administeredAt: '2021-12-05T09:00:00Z' }))
+      ).json<Administration>();
+      const filed = await file({
+        personId: adults[8],
+        administrationId: given.id,
+        concerns: 'national',
+        description: 'The national registry shows this dose twice.',
+      });
+      expect(filed.statusCode, filed.body).toBe(201);
+      const report = filed.json<Report>();
+      expect(report).toMatchObject({ healthAuthorityCode: authority, status: 'open' });
+      expect((await list('asl_admin')).map((r) => r.id)).toContain(report.id);
+      expect((await move(report.id, { status: 'in_progress' })).json()).toMatchObject({
+        status: 'in_progress',
+      });
+      expect((await move(report.id, { status: 'closed' })).json()).toMatchObject({
+        code: 'ANOMALY_RESOLUTION_REQUIRED',
+      });
+      expect(
+        (await move(report.id, { status: 'closed', resolution: 'Duplicate removed nationally.' })).json(),
+      ).toMatchObject({
+        status: 'closed',
+      });
+      expect((await move(report.id, { status: 'in_progress' })).json()).toMatchObject({
+        code: 'ANOMALY_REPORT_CLOSED',
+      });
+    });
+
+    it('VAX-19 another authority’s report is not this ASL office’s to see or handle; the region sees all', async () => {
+      // A person cared for by another authority than the test ASL office's.
+      await sql`UPDATE persons SET health_authority_code = (SELECT code FROM health_authorities
+          WHERE code <> (SELECT health_authority_code FROM vaccination_points WHERE id = ${point}) ORDER BY code LIMIT 1)
+        WHERE id = ${adults[6]}`.execute(database().db);
+      const other = { id: adults[6] };
+      const filed = await file({
+        personId: Number(other?.id),
+        administrationId: null,
+        concerns: 'registry',
+        description: 'Birth date differs from the identity document.',
+      });
+      expect(filed.statusCode, `${other?.id} ${filed.body}`).toBe(201);
+      const report = filed.json<Report>();
+      expect((await list('asl_admin')).map((r) => r.id)).not.toContain(report.id);
+      expect((await list('region_admin')).map((r) => r.id)).toContain(report.id);
+      expect((await move(report.id, { status: 'in_progress' })).json()).toMatchObject({
+        code: 'ANOMALY_REPORT_OUT_OF_SCOPE',
+      });
+    });
+
+    it('VAX-19 a report naming another person’s vaccination is refused', async () => {
+      const given = (
+        await record(administration({ personId: adults[8], administeredAt: '2021-12-26T09:00:00Z' }))
+      ).json<Administration>();
+      const response = await file({
+        personId: adults[7],
+        administrationId: given.id,
+        concerns: 'registry',
+        description: 'Wrong lot recorded on this dose.',
+      });
+      expect(response.json()).toMatchObject({ code: 'ANOMALY_ADMINISTRATION_OF_ANOTHER_PERSON' });
+    });
+  });
 });
