@@ -223,6 +223,38 @@ export const vaccinationProblems = defineProblems({
       en: 'To close a report, write how it was resolved.',
     },
   ),
+  CONSENT_REQUIRED: problem(
+    400,
+    { it: 'Consenso mancante', en: 'Consent missing' },
+    {
+      it: 'Questa dose apre un ciclo (o è un richiamo): registri il consenso informato sul modulo in vigore.',
+      en: 'This dose opens a cycle (or is a booster): record the informed consent on the current form.',
+    },
+  ),
+  CONSENT_INFORMATION_NOT_READ: problem(
+    400,
+    { it: 'Nota informativa non letta', en: 'Information note not read' },
+    {
+      it: 'Il consenso si raccoglie dopo aver letto la nota informativa del vaccino con la persona o a lei.',
+      en: 'Consent is taken after the vaccine’s information note was read with or to the person.',
+    },
+  ),
+  CONSENT_SIGNER_NOT_ALLOWED: problem(
+    400,
+    { it: 'Firmatario non ammesso', en: 'Signer not allowed' },
+    {
+      it: 'Per la situazione di questa persona il consenso lo firma: {allowed}.',
+      en: 'Given this person’s situation, the consent is signed by: {allowed}.',
+    },
+  ),
+  CONSENT_HEALTH_CHANGE_REQUIRED: problem(
+    400,
+    { it: 'Indicare se la salute è cambiata', en: 'Say whether health changed' },
+    {
+      it: 'Il consenso della prima dose vale per tutto il ciclo: indichi se lo stato di salute della persona è cambiato da allora.',
+      en: 'The first dose’s consent holds for the whole cycle: say whether the person’s health changed since.',
+    },
+  ),
   DOSE_NON_CONFORMING: problem(
     409,
     { it: 'Dose non conforme', en: 'Non-conforming dose' },

@@ -11,6 +11,7 @@ import type {
   AdministrationsTable,
   AnomalyReportsTable,
   CertificateContactsTable,
+  ConsentsTable,
   InfectionsTable,
 } from './tables.ts';
 
@@ -18,6 +19,7 @@ type Db = Kysely<DB> | Transaction<DB>;
 export type AdministrationRow = Selectable<AdministrationsTable>;
 export type InfectionRow = Selectable<InfectionsTable>;
 export type AnomalyReportRow = Selectable<AnomalyReportsTable>;
+export type ConsentRow = Selectable<ConsentsTable>;
 
 /**
  * Locks the person's row so that two administrations recorded at once for one person get their dose
@@ -212,4 +214,8 @@ export async function anomalyReports(
   }
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   return query.execute();
+}
+
+export async function insertConsent(db: Db, consent: Insertable<ConsentsTable>): Promise<ConsentRow> {
+  return db.insertInto('consents').values(consent).returningAll().executeTakeFirstOrThrow();
 }

@@ -17,6 +17,8 @@ import {
   AnomalyReportsQuery,
   AnomalyReportView,
   AnomalyStatusBody,
+  ConsentRefusalBody,
+  ConsentRefusalView,
   ForceDoseNumberBody,
   ForcedDoseView,
   InfectionBody,
@@ -124,6 +126,8 @@ export const vaccinationRoutes: ModuleRoutes = (app, { database, clock, config }
           additionalDose: body.additionalDose,
           override: body.override,
           certificateContacts: body.certificateContacts,
+          consent: body.consent,
+          healthChanged: body.healthChanged,
         },
         context(request),
       );
@@ -323,6 +327,37 @@ export const vaccinationRoutes: ModuleRoutes = (app, { database, clock, config }
           context(request),
         ),
       ),
+  );
+
+  app.post(
+    '/persons/:personId/consent-refusals',
+    {
+      schema: {
+        operationId: 'recordConsentRefusal',
+        tags: ['vaccination'],
+        summary: 'Record a refusal of vaccination on the consent form: recorded, never overridden (CONS-5)',
+        params: PersonIdParams,
+        body: ConsentRefusalBody,
+        response: { 201: ConsentRefusalView },
+      },
+      config: { access: RECORDERS },
+    },
+    async (request, reply) => {
+      const { consent, legalDuty } = await vaccination.recordRefusal(
+        request.params.personId,
+        request.body.consent,
+        request.body.healthWorker,
+        context(request),
+      );
+      return reply.code(201).send({
+        id: consent.id,
+        personId: consent.person_id,
+        decision: 'refused' as const,
+        signerCapacity: consent.signer_capacity,
+        recordedAt: consent.recorded_at.toISOString(),
+        legalDuty,
+      });
+    },
   );
 
   app.get(

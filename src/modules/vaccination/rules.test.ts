@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  allowedSigners,
   categoryRefusal,
   contactsTickRefusal,
   cycleState,
@@ -8,13 +9,16 @@ import {
   infectionEntryRefusal,
   isCertificateMobile,
   kindOfDoseNumber,
+  needsJudgeValidation,
   proposeDose,
+  type ConsentSituation,
   type DoseKind,
   type Infection,
   type PastDose,
   type PersonAtDose,
   type ProductFacts,
   type RiskCategory,
+  type SignerCapacity,
 } from './rules.ts';
 
 const product = (
@@ -412,5 +416,34 @@ describe('VAX-7 forced dose numbers', () => {
   ])('VAX-7 VAX-9 VAX-10 a forced %s for "%s" (%s): %s', (kind, riskCategory, healthCondition, code) => {
     const refusal = categoryRefusal(kind, { ...ADULT, riskCategory, healthCondition }, '2021-11-01', POLICY);
     expect(refusal?.code ?? null).toBe(code);
+  });
+});
+
+describe('CONS-2 CONS-3 who signs the consent', () => {
+  const adult = { age: 40, protection: 'none', naturalIncapacity: false, inFacility: false } as const;
+  it.each<[string, Partial<ConsentSituation>, readonly SignerCapacity[]]>([
+    ['an adult without protection measures', {}, ['self']],
+    ['a 17-year-old', { age: 17 }, ['parental_responsibility', 'guardian']],
+    ['an 18-year-old', { age: 18 }, ['self']],
+    ['a person under guardianship', { protection: 'guardianship' }, ['guardian']],
+    ['a person with a support administrator', { protection: 'support' }, ['support_administrator']],
+    ['assistance only', { protection: 'support_assistance' }, ['support_administrator_with_person']],
+    ['natural incapacity at home', { naturalIncapacity: true }, ['health_director']],
+    [
+      'natural incapacity in a facility',
+      { naturalIncapacity: true, inFacility: true },
+      ['guardian', 'support_administrator', 'trustee', 'facility_medical_director', 'health_director'],
+    ],
+  ])('CONS-2 CONS-3 %s', (_case, situation, signers) => {
+    expect(allowedSigners({ ...adult, ...situation })).toEqual(signers);
+  });
+
+  it.each<[SignerCapacity, boolean, boolean]>([
+    ['health_director', false, true],
+    ['health_director', true, false],
+    ['facility_medical_director', false, true],
+    ['guardian', false, false],
+  ])('CONS-3 %s, those heard reachable %s: judge validation %s', (capacity, reachable, needed) => {
+    expect(needsJudgeValidation(capacity, reachable)).toBe(needed);
   });
 });

@@ -360,3 +360,52 @@ export function contactsTickRefusal(
 ): 'CERTIFICATE_CONTACTS_NOT_CONFIRMED' | null {
   return covid && !ticked ? 'CERTIFICATE_CONTACTS_NOT_CONFIRMED' : null;
 }
+
+/** CONS-2, CONS-3: in which capacity someone signs the consent. */
+export const SIGNER_CAPACITIES = [
+  'self',
+  'support_administrator',
+  'support_administrator_with_person',
+  'guardian',
+  'parental_responsibility',
+  'trustee',
+  'facility_medical_director',
+  'health_director',
+] as const;
+export type SignerCapacity = (typeof SIGNER_CAPACITIES)[number];
+
+/** What decides who signs: age, legal protection measure, natural incapacity, living in a facility. */
+export interface ConsentSituation {
+  age: number;
+  /** `support_assistance`: the decree gives the support administrator assistance only (signs with the person). */
+  protection: 'none' | 'support' | 'support_assistance' | 'guardianship';
+  naturalIncapacity: boolean;
+  inFacility: boolean;
+}
+
+/**
+ * CONS-2, CONS-3: who may sign the consent. The adult without protection measures signs; for a minor,
+ * whoever holds parental responsibility or the guardian; under a measure, the support administrator
+ * (with the person when the decree says assistance only) or the guardian; a person in natural
+ * incapacity outside a facility, the health director; inside one, the guardian, support administrator
+ * or trustee, failing them the facility's medical director, failing that the health director.
+ */
+export function allowedSigners(situation: ConsentSituation): readonly SignerCapacity[] {
+  if (situation.age < 18) return ['parental_responsibility', 'guardian'];
+  if (situation.protection === 'guardianship') return ['guardian'];
+  if (situation.protection === 'support') return ['support_administrator'];
+  if (situation.protection === 'support_assistance') return ['support_administrator_with_person'];
+  if (situation.naturalIncapacity) {
+    return situation.inFacility
+      ? ['guardian', 'support_administrator', 'trustee', 'facility_medical_director', 'health_director']
+      : ['health_director'];
+  }
+  return ['self'];
+}
+
+/**
+ * CONS-3: a director's consent for a person in natural incapacity goes to the tutelary judge, who
+ * validates it within 48 hours, when the people to be heard could not be reached.
+ */
+export const needsJudgeValidation = (capacity: SignerCapacity, heardReachable: boolean): boolean =>
+  (capacity === 'health_director' || capacity === 'facility_medical_director') && !heardReachable;

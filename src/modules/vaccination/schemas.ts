@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { RISK_CATEGORIES } from './rules.ts';
+import { RISK_CATEGORIES, SIGNER_CAPACITIES } from './rules.ts';
 import { ANOMALY_STATUSES, PAYMENT_MODES, ROUTES_OF_ADMINISTRATION, SITES, TEST_TYPES } from './tables.ts';
 
 // Null first: the request validator coerces types, and would turn a null into "" for a string first.
@@ -30,6 +30,45 @@ export const AdministrationChangesBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
+/** CONS-1..3: the consent form as signed. */
+export const ConsentBody = Type.Object(
+  {
+    formVersion: Type.String({
+      minLength: 1,
+      maxLength: 40,
+      description: 'The ministry form version of the time',
+    }),
+    informationNoteRead: Type.Boolean(),
+    signerCapacity: Type.Enum(SIGNER_CAPACITIES),
+    signerName: Type.String({ minLength: 2, maxLength: 200 }),
+    situation: Type.Object(
+      {
+        protection: Type.Enum(['none', 'support', 'support_assistance', 'guardianship'], { default: 'none' }),
+        naturalIncapacity: Type.Boolean({ default: false }),
+        inFacility: Type.Boolean({ default: false }),
+      },
+      { additionalProperties: false },
+    ),
+    heardReachable: Type.Boolean({ default: true }),
+  },
+  { additionalProperties: false },
+);
+
+export const ConsentRefusalBody = Type.Object(
+  { consent: ConsentBody, healthWorker: Type.Boolean({ default: false }) },
+  { additionalProperties: false },
+);
+
+export const ConsentRefusalView = Type.Object({
+  id: Id,
+  personId: Id,
+  decision: Type.Literal('refused'),
+  signerCapacity: Type.String(),
+  recordedAt: Instant,
+  /** CONS-5: for a health worker vaccination is a legal duty (DL 44/2021). */
+  legalDuty: Type.Boolean(),
+});
+
 export const AdministrationBody = Type.Object(
   {
     personId: Type.Optional(Id),
@@ -55,6 +94,12 @@ export const AdministrationBody = Type.Object(
       default: false,
       description: 'VAX-12/13: the operator confirms that a non-conforming dose was actually given',
     }),
+    consent: Type.Optional(ConsentBody),
+    healthChanged: Type.Optional(
+      Type.Boolean({
+        description: 'CONS-4: at a later dose of a cycle, whether health changed since the consent',
+      }),
+    ),
     certificateContacts: Type.Object(
       {
         mobile: Nullable(Type.String({ maxLength: 20 })),

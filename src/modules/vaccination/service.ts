@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
 import { romeDate, type Clock } from '../../platform/clock.ts';
+import { ageOn } from '../../platform/calendar.ts';
 import { DomainError } from '../../platform/http/problem.ts';
 import { recordAudit, type ActingContext } from '../../platform/audit/audit.ts';
 import { listProducts, type ProductEntry } from '../reference/service.ts';
@@ -13,6 +14,7 @@ import {
   infectionsOf,
   insertAdministration,
   insertAnomalyReport,
+  insertConsent,
   insertInfection,
   lateRecordCounts,
   lockAdministration,
@@ -28,20 +30,24 @@ import {
   type InfectionRow,
 } from './repo.ts';
 import {
+  allowedSigners,
   categoryRefusal,
   contactsTickRefusal,
   cycleState,
   infectionEntryRefusal,
   kindOfDoseNumber,
+  needsJudgeValidation,
   doseFindings,
   GIAVA_2021_POLICY,
   isCertificateMobile,
   proposeDose,
+  type ConsentSituation,
   type DoseKind,
   type Infection,
   type PastDose,
   type ProductFacts,
   type RiskCategory,
+  type SignerCapacity,
   type VaccinationPolicy,
 } from './rules.ts';
 import type { AdministrationsTable, InfectionsTable } from './tables.ts';
@@ -88,6 +94,20 @@ export interface AdministrationInput {
   override: boolean;
   /** VAX-20..22: the certificate contacts and the operator's tick. */
   certificateContacts: { mobile: string | null; email: string | null; confirmed: boolean };
+  /** CONS-1..3: the consent given for this dose; required when it opens a cycle or is a booster. */
+  consent: ConsentInput | undefined;
+  /** CONS-4: at a later dose of a cycle, whether the person's health changed since the consent. */
+  healthChanged: boolean | undefined;
+}
+
+export interface ConsentInput {
+  formVersion: string;
+  informationNoteRead: boolean;
+  signerCapacity: SignerCapacity;
+  signerName: string;
+  situation: Omit<ConsentSituation, 'age'>;
+  /** CONS-3: whether the people a director must hear could be reached. */
+  heardReachable: boolean;
 }
 
 const productFacts = (entry: ProductEntry): ProductFacts => ({
@@ -221,6 +241,16 @@ export class VaccinationService {
         }
         overridden = findings;
       }
+      // CONS-4: a dose that opens a cycle (or a booster, or any non-COVID vaccination) needs its own
+      // consent; a later dose of a cycle relies on the first one's and records whether health changed.
+      const opensConsent = !covid || kind === 'booster' || doseNumber === 1;
+      const consent = input.consent;
+      if (consent === undefined && opensConsent)
+        throw new DomainError('CONSENT_REQUIRED', { pointer: '/consent' });
+      if (consent === undefined && input.healthChanged === undefined) {
+        throw new DomainError('CONSENT_HEALTH_CHANGE_REQUIRED', { pointer: '/healthChanged' });
+      }
+      if (consent !== undefined) this.checkConsent(consent, ageOn(person.birth_date, on), true);
       const row = await insertAdministration(
         trx,
         {
@@ -246,6 +276,7 @@ export class VaccinationService {
           booking_id: bookingId,
           plan_national_version: planVersion,
           overridden_findings: JSON.stringify(overridden),
+          health_changed_since_consent: consent === undefined ? (input.healthChanged ?? null) : null,
         },
         covid
           ? {
@@ -261,6 +292,9 @@ export class VaccinationService {
         action: overridden.length > 0 ? 'record_with_override' : 'record',
         after: row,
       });
+      if (consent !== undefined) {
+        await this.storeConsent(trx, forPerson, row.id, 'accepted', consent, context);
+      }
       return row;
     });
   }
@@ -561,6 +595,75 @@ export class VaccinationService {
       });
       return after;
     });
+  }
+
+  /**
+   * CONS-1..3: the consent must follow the information note (unless it is a refusal), and be signed in a
+   * capacity the person's situation allows.
+   */
+  private checkConsent(consent: ConsentInput, age: number, accepted: boolean): void {
+    if (accepted && !consent.informationNoteRead) {
+      throw new DomainError('CONSENT_INFORMATION_NOT_READ', { pointer: '/consent/informationNoteRead' });
+    }
+    const signers = allowedSigners({ ...consent.situation, age });
+    if (!signers.includes(consent.signerCapacity)) {
+      throw new DomainError('CONSENT_SIGNER_NOT_ALLOWED', {
+        pointer: '/consent/signerCapacity',
+        params: { allowed: signers.join(', ') },
+      });
+    }
+  }
+
+  private async storeConsent(
+    trx: Transaction<DB>,
+    personId: number,
+    administrationId: number | null,
+    decision: 'accepted' | 'refused',
+    consent: ConsentInput,
+    context: ActingContext,
+  ) {
+    const row = await insertConsent(trx, {
+      person_id: personId,
+      administration_id: administrationId,
+      decision,
+      form_version: consent.formVersion,
+      information_note_read: consent.informationNoteRead,
+      signer_capacity: consent.signerCapacity,
+      signer_name: consent.signerName,
+      // CONS-3: the judge validates a director's consent within 48 hours when those heard were not reached.
+      judge_validation_due_at: needsJudgeValidation(consent.signerCapacity, consent.heardReachable)
+        ? new Date(context.now.getTime() + 48 * 60 * 60 * 1000)
+        : null,
+      recorded_at: context.now,
+      recorded_by: context.actorId,
+    });
+    await recordAudit(trx, context, {
+      entityType: 'consent',
+      entityId: row.id,
+      action: decision,
+      after: row,
+    });
+    return row;
+  }
+
+  /**
+   * CONS-5: a refusal is recorded, never overridden. For a health worker vaccination is a legal duty
+   * (DL 44/2021): the answer says so, for the authority's procedure.
+   */
+  async recordRefusal(
+    personId: number,
+    consent: ConsentInput,
+    healthWorker: boolean,
+    context: ActingContext,
+  ) {
+    const refusal = await this.db.transaction().execute(async (trx) => {
+      const found = await lockPersonForDose(trx, personId);
+      if (found === undefined)
+        throw new DomainError('ADMINISTRATION_PERSON_NOT_FOUND', { pointer: '/personId' });
+      this.checkConsent(consent, ageOn(found.birth_date, romeDate(context.now)), false);
+      return this.storeConsent(trx, personId, null, 'refused', consent, context);
+    });
+    return { consent: refusal, legalDuty: healthWorker };
   }
 
   /** VAX-5: the person's administrations recorded here, in date order. */

@@ -1,5 +1,5 @@
 import type { Generated, JSONColumnType } from 'kysely';
-import type { DoseKind, Finding, RiskCategory } from './rules.ts';
+import type { DoseKind, Finding, RiskCategory, SignerCapacity } from './rules.ts';
 
 /* The immunization registry (migrations/0011_administrations.sql). */
 
@@ -40,6 +40,23 @@ export interface AdministrationsTable {
   assigned_dose_number: number;
   dose_number_forced_at: Date | null;
   dose_number_forced_by: number | null;
+  /** CONS-4: recorded at a later dose of a cycle, whose first dose's consent holds. */
+  health_changed_since_consent: boolean | null;
+}
+
+export interface ConsentsTable {
+  id: Generated<number>;
+  person_id: number;
+  administration_id: number | null;
+  decision: 'accepted' | 'refused';
+  form_version: string;
+  information_note_read: boolean;
+  signer_capacity: SignerCapacity;
+  signer_name: string;
+  judge_validation_due_at: Date | null;
+  judge_validated_at: Date | null;
+  recorded_at: Date;
+  recorded_by: string | null;
 }
 
 export interface CertificateContactsTable {
@@ -83,6 +100,7 @@ export interface AnomalyReportsTable {
 }
 
 export interface VaccinationTables {
+  consents: ConsentsTable;
   anomaly_reports: AnomalyReportsTable;
   administrations: AdministrationsTable;
   certificate_contacts: CertificateContactsTable;

@@ -24,6 +24,17 @@ interface Administration {
 }
 
 const NOW = '2022-01-20T12:00:00Z';
+/** CONS-2: for a child, whoever holds parental responsibility signs. */
+const PARENT_CONSENT = { signerCapacity: 'parental_responsibility', signerName: 'Anna Bianchi' };
+/** CONS-1: an adult signs for themselves on the form of 25 March 2021, after the information note. */
+const CONSENT = {
+  formVersion: 'MDS-2021-03-25',
+  informationNoteRead: true,
+  signerCapacity: 'self',
+  signerName: 'Mario Rossi',
+  situation: { protection: 'none', naturalIncapacity: false, inFacility: false },
+  heardReachable: true,
+};
 
 describeEachDatabase('Immunization registry', (database) => {
   let app: App;
@@ -49,6 +60,7 @@ describeEachDatabase('Immunization registry', (database) => {
     site: 'left_deltoid',
     vaccinationPointId: point,
     certificateContacts: { mobile: '+393331234567', email: null, confirmed: true },
+    consent: CONSENT,
     ...overrides,
   });
 
@@ -75,10 +87,10 @@ describeEachDatabase('Immunization registry', (database) => {
         await sql<{ id: number }>`SELECT id FROM persons WHERE birth_date BETWEEN ${from} AND ${to}
           AND status = 'active' ORDER BY id LIMIT ${limit}`.execute(database().db)
       ).rows.map((row) => Number(row.id));
-    adults = await born('1970-01-01', '1985-12-31', 9);
+    adults = await born('1970-01-01', '1985-12-31', 11);
     [child = 0] = await born('2010-02-01', '2010-12-31', 1);
     [elderly = 0] = await born('1942-01-01', '1946-12-31', 1);
-    expect(adults).toHaveLength(9);
+    expect(adults).toHaveLength(11);
     expect(child).toBeGreaterThan(0);
   });
 
@@ -225,7 +237,11 @@ describeEachDatabase('Immunization registry', (database) => {
 
   describe('VAX-12 non-conforming doses and the override', () => {
     it('VAX-12 an adult dose for an 11-year-old is flagged; recorded only with the override, which is audited', async () => {
-      const body = administration({ personId: child, administeredAt: '2022-01-10T09:00:00Z' });
+      const body = administration({
+        personId: child,
+        administeredAt: '2022-01-10T09:00:00Z',
+        consent: { ...CONSENT, ...PARENT_CONSENT },
+      });
       const flagged = await record(body);
       expect(flagged.statusCode).toBe(409);
       expect(flagged.json()).toMatchObject({
@@ -604,6 +620,83 @@ describeEachDatabase('Immunization registry', (database) => {
         description: 'Wrong lot recorded on this dose.',
       });
       expect(response.json()).toMatchObject({ code: 'ANOMALY_ADMINISTRATION_OF_ANOTHER_PERSON' });
+    });
+  });
+  describe('CONS-1..5 informed consent', () => {
+    it('CONS-1 a first dose without consent is not recorded', async () => {
+      const response = await record(administration({ personId: adults[9], consent: undefined }));
+      expect(response.json()).toMatchObject({ code: 'CONSENT_REQUIRED', pointer: '/consent' });
+    });
+
+    it('CONS-1 consent before the information note was read is refused', async () => {
+      const response = await record(
+        administration({ personId: adults[9], consent: { ...CONSENT, informationNoteRead: false } }),
+      );
+      expect(response.json()).toMatchObject({ code: 'CONSENT_INFORMATION_NOT_READ' });
+    });
+
+    it('CONS-2 a child does not sign for themselves; a parent does', async () => {
+      const bySelf = await record(
+        administration({
+          personId: child,
+          productCode: 'COMIRNATY-10-PED',
+          volumeMl: 0.2,
+          administeredAt: '2022-01-12T09:00:00Z',
+          override: true,
+        }),
+      );
+      expect(bySelf.json()).toMatchObject({ code: 'CONSENT_SIGNER_NOT_ALLOWED' });
+    });
+
+    it('CONS-4 a second dose relies on the first one’s consent and records whether health changed', async () => {
+      const person = adults[2];
+      await record(administration({ personId: person, administeredAt: '2021-11-01T09:00:00Z' }));
+      const second = { personId: person, administeredAt: '2021-11-22T09:00:00Z', consent: undefined };
+      expect((await record(administration(second))).json()).toMatchObject({
+        code: 'CONSENT_HEALTH_CHANGE_REQUIRED',
+      });
+      const recorded = await record(administration({ ...second, healthChanged: false }));
+      expect(recorded.json()).toMatchObject({ doseNumber: 2 });
+      const consents = await database()
+        .db.selectFrom('consents')
+        .select(['decision', 'signer_capacity'])
+        .where('person_id', '=', person ?? 0)
+        .execute();
+      expect(consents).toEqual([{ decision: 'accepted', signer_capacity: 'self' }]);
+    });
+
+    it('CONS-3 a health director’s consent for a person in natural incapacity waits for the judge within 48 hours', async () => {
+      const response = await record(
+        administration({
+          personId: adults[3],
+          administeredAt: '2022-01-19T09:00:00Z',
+          consent: {
+            ...CONSENT,
+            signerCapacity: 'health_director',
+            signerName: 'Direttore sanitario ASST',
+            situation: { protection: 'none', naturalIncapacity: true, inFacility: false },
+            heardReachable: false,
+          },
+        }),
+      );
+      expect(response.statusCode, response.body).toBe(201);
+      const consent = await database()
+        .db.selectFrom('consents')
+        .select(['judge_validation_due_at'])
+        .where('administration_id', '=', response.json<Administration>().id)
+        .executeTakeFirstOrThrow();
+      expect(consent.judge_validation_due_at?.toISOString()).toBe('2022-01-22T12:00:00.000Z');
+    });
+
+    it('CONS-5 a refusal is recorded; for a health worker the answer recalls the legal duty', async () => {
+      const response = await app.inject({
+        method: 'POST',
+        url: `/persons/${adults[10]}/consent-refusals`,
+        headers: await as('vaccinator'),
+        payload: { consent: { ...CONSENT, informationNoteRead: false }, healthWorker: true },
+      });
+      expect(response.statusCode, response.body).toBe(201);
+      expect(response.json()).toMatchObject({ decision: 'refused', legalDuty: true });
     });
   });
 });
