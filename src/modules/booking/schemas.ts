@@ -1,12 +1,8 @@
 import { Type } from 'typebox';
+import { CalendarDate, Id, Instant, Nullable } from '../../platform/http/schema-types.ts';
 import { BOOKING_CHANNELS } from '../eligibility/plan-file.ts';
 import { ACCESSIBILITY_FEATURES, HUB_STATUSES } from './tables.ts';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([Type.Null(), schema]);
-const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
-const Instant = Type.String({ format: 'date-time' });
-const CalendarDate = Type.String({ format: 'date', description: 'Calendar date YYYY-MM-DD (Europe/Rome)' });
 const ClockTime = Type.String({
   pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
   description: 'HH:MM, Rome time',

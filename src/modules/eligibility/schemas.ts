@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { CalendarDate, Id, Instant, Nullable } from '../../platform/http/schema-types.ts';
 import { BOOKING_CHANNELS } from './plan-file.ts';
 import {
   EVIDENCE_STATUSES,
@@ -8,11 +9,6 @@ import {
   ENTITLEMENT_SOURCES,
 } from './tables.ts';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([Type.Null(), schema]);
-const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
-const Instant = Type.String({ format: 'date-time' });
-const CalendarDate = Type.String({ format: 'date', description: 'Calendar date YYYY-MM-DD (Europe/Rome)' });
 const Localized = Type.Object({ it: Type.String(), en: Type.String() });
 const Reason = Type.String({ minLength: 3, maxLength: 1000, description: 'Why: kept in the audit log' });
 const CategoryCode = Type.String({ pattern: '^[a-z][a-z0-9_]{1,49}$' });

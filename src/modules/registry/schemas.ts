@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { CalendarDate } from '../../platform/http/schema-types.ts';
 import { NationalPersonSchema } from '../../national/persons/schemas.ts';
 import { IDENTIFIER_TYPES, ORD7_CATEGORIES } from './tables.ts';
 
@@ -15,7 +16,6 @@ export type ApiPersonStatus = (typeof PERSON_STATUSES)[number];
 
 const IstatCode = Type.String({ pattern: '^[0-9]{6}$', description: 'ISTAT municipality code' });
 const Cap = Type.String({ pattern: '^[0-9]{5}$', description: 'CAP (postcode)' });
-const CalendarDate = Type.String({ format: 'date', description: 'Calendar date YYYY-MM-DD (Europe/Rome)' });
 const Name = Type.String({ minLength: 1, maxLength: 100 });
 
 const Place = Type.Object({

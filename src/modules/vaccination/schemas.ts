@@ -1,13 +1,7 @@
 import { Type } from 'typebox';
+import { CalendarDate, Id, Instant, Nullable } from '../../platform/http/schema-types.ts';
 import { RISK_CATEGORIES, SIGNER_CAPACITIES } from './rules.ts';
 import { ANOMALY_STATUSES, PAYMENT_MODES, ROUTES_OF_ADMINISTRATION, SITES, TEST_TYPES } from './tables.ts';
-
-// Null first: the request validator coerces types, and would turn a null into "" for a string first.
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([Type.Null(), schema]);
-const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
-const Instant = Type.String({ format: 'date-time' });
-const CalendarDate = Type.String({ format: 'date', description: 'Calendar date YYYY-MM-DD (Europe/Rome)' });
 
 export const PersonIdParams = Type.Object({ personId: Id });
 export const AdministrationIdParams = Type.Object({ id: Id });
