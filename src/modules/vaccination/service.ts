@@ -119,6 +119,17 @@ const productFacts = (entry: ProductEntry): ProductFacts => ({
   minDaysToSecondDose: entry.intervals.find((i) => i.afterDose === 1)?.minDays ?? null,
 });
 
+/** The rules' view of the catalogue's products against the same disease as `product`, by code. */
+const productsAgainst = (
+  catalogue: readonly ProductEntry[],
+  product: ProductEntry,
+): ReadonlyMap<string, ProductFacts> =>
+  new Map(
+    catalogue
+      .filter((entry) => entry.targetDisease.snomed === product.targetDisease.snomed)
+      .map((entry) => [entry.code, productFacts(entry)]),
+  );
+
 /** The rules' view of the administrations of one disease (the products in `sameDisease`). */
 const pastDoses = (
   rows: readonly AdministrationRow[],
@@ -197,11 +208,7 @@ export class VaccinationService {
       throw new DomainError('CERTIFICATE_MOBILE_INVALID', { pointer: '/certificateContacts/mobile' });
     }
     const planVersion = covid ? (await this.eligibility.planInForce(on)).national.id : null;
-    const sameDisease = new Map(
-      catalogue
-        .filter((entry) => entry.targetDisease.snomed === product.targetDisease.snomed)
-        .map((entry) => [entry.code, productFacts(entry)]),
-    );
+    const sameDisease = productsAgainst(catalogue, product);
     const forPerson = personId;
     return this.db.transaction().execute(async (trx) => {
       const person = await lockPersonForDose(trx, forPerson);
@@ -318,11 +325,7 @@ export class VaccinationService {
       const product = catalogue.find((entry) => entry.code === before.product_code);
       if (person === undefined || product === undefined)
         throw new Error(`administration ${id} lost its person or product`);
-      const sameDisease = new Map(
-        catalogue
-          .filter((entry) => entry.targetDisease.snomed === product.targetDisease.snomed)
-          .map((entry) => [entry.code, productFacts(entry)]),
-      );
+      const sameDisease = productsAgainst(catalogue, product);
       const history = pastDoses(await administrationsOf(trx, before.person_id), sameDisease);
       const cycle = cycleState(
         history,

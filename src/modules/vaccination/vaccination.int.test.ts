@@ -168,6 +168,15 @@ describeEachDatabase('Immunization registry', (database) => {
       expect(history).toEqual([]);
     });
 
+    it('VAX-2 a risk category outside the registry’s six is refused by the API and by the database', async () => {
+      const response = await record(administration({ personId: adults[2], riskCategory: 'Over 80' }));
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ pointer: '/body/riskCategory' });
+      await expect(
+        sql`UPDATE administrations SET risk_category = 'Over 80'`.execute(database().db),
+      ).rejects.toThrow(/risk_category/);
+    });
+
     it('VAX-4 the database refuses an expired lot even from a wrong statement', async () => {
       await expect(
         sql`UPDATE administrations SET lot_expiry = administered_on - 1`.execute(database().db),
