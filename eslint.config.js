@@ -22,6 +22,16 @@ export default tseslint.config(
     },
   },
   {
+    // Scripts served to browsers as they are (progressive enhancement): plain JavaScript, no type information.
+    files: ['web/**/*.js'],
+    rules: tseslint.configs.disableTypeChecked.rules,
+    languageOptions: {
+      parserOptions: { projectService: false, project: false, program: null },
+      sourceType: 'script',
+      globals: { window: 'readonly', document: 'readonly' },
+    },
+  },
+  {
     files: ['**/*.test.ts', '**/*.spec.ts', 'test/**/*.ts'],
     plugins: { vitest },
     rules: {

@@ -7,7 +7,12 @@ import { buildServer } from '../src/server.ts';
 import { loadReferenceData } from '../src/modules/reference/service.ts';
 
 /** The real server on an embedded database with reference data, on a free loopback port. */
-export async function startE2eServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startE2eServer(): Promise<{
+  url: string;
+  /** For specs that seed what they need (people, plan, capacity) after the start. */
+  database: Database;
+  stop: () => Promise<void>;
+}> {
   const database: Database = await openDatabase({ dataDir: 'memory://' });
   await migrateToLatest(database.db);
   await loadReferenceData(database);
@@ -18,6 +23,7 @@ export async function startE2eServer(): Promise<{ url: string; stop: () => Promi
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     url: `http://127.0.0.1:${port}`,
+    database,
     async stop() {
       await app.close();
       await database.close();

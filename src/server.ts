@@ -10,6 +10,7 @@ import { registryRoutes } from './modules/registry/routes.ts';
 import { eligibilityRoutes } from './modules/eligibility/routes.ts';
 import { bookingRoutes } from './modules/booking/routes.ts';
 import { vaccinationRoutes } from './modules/vaccination/routes.ts';
+import { portalRoutes } from './modules/portal/routes.ts';
 
 /** Every module's routes, in one list: adding a module to the platform is one line here. */
 export const MODULES: ModuleRoutes[] = [
@@ -20,6 +21,7 @@ export const MODULES: ModuleRoutes[] = [
   eligibilityRoutes,
   bookingRoutes,
   vaccinationRoutes,
+  portalRoutes,
 ];
 
 export function buildServer(options: { config: Config; database: Database; clock: Clock; logger: Logger }) {

@@ -17,7 +17,14 @@ export async function buildTestApp(
   options: { extraModules?: ModuleRoutes[]; now?: string; env?: Record<string, string> } = {},
 ) {
   const clock = fixedClock(options.now ?? '2021-04-02T08:00:00Z');
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...options.env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    // Tests run the national flows themselves (POST /national-flow/runs), at the moment they choose.
+    NATIONAL_SYNC_INTERVAL_MS: '0',
+    NATIONAL_RETRY_BASE_MS: '0',
+    ...options.env,
+  });
   const { app, routes } = await buildHttpApp({
     config,
     database,

@@ -10,6 +10,7 @@ import { registerForeignerCommands } from '../modules/registry/foreigners-cli.ts
 import { registerNationalCommands } from '../national/cli.ts';
 import { registerEligibilityCommands } from '../modules/eligibility/cli.ts';
 import { registerBookingCommands } from '../modules/booking/cli.ts';
+import { registerVaccinationCommands } from '../modules/vaccination/cli.ts';
 
 const program = new Command('vaxhub')
   .description('Vaxhub: the regional vaccination campaign platform, and its tools for bulk work')
@@ -24,6 +25,7 @@ registerForeignerCommands(program);
 registerNationalCommands(program);
 registerEligibilityCommands(program);
 registerBookingCommands(program);
+registerVaccinationCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -13,9 +13,14 @@ import type { NationalConfig } from './config.ts';
 import type { NationalDatabase } from './db.ts';
 import { FaultInjector, faultRoutes } from './faults.ts';
 import { nationalPersonRoutes } from './persons/routes.ts';
+import { nationalVaccinationRoutes } from './vaccinations/routes.ts';
 import './errors.ts';
 
 declare module 'fastify' {
+  interface FastifyRequest {
+    /** The 'duplicate' fault: a write handler applies this request twice, as a replayed delivery. */
+    replayWrite: boolean;
+  }
   interface FastifyContextConfig {
     /**
      * Who may call a route of the national simulator: anyone, the region (bearer NATIONAL_API_TOKEN:
@@ -74,7 +79,12 @@ const healthRoutes: NationalRoutes = (app, { database, clock, faults }) => {
 };
 
 /** The simulator's parts, in one list: adding the next national system is one line here. */
-export const NATIONAL_MODULES: NationalRoutes[] = [healthRoutes, nationalPersonRoutes, faultRoutes];
+export const NATIONAL_MODULES: NationalRoutes[] = [
+  healthRoutes,
+  nationalPersonRoutes,
+  nationalVaccinationRoutes,
+  faultRoutes,
+];
 
 /**
  * The national simulator's own HTTP app: the platform's problem+json, validation messages and OpenAPI
@@ -116,6 +126,7 @@ export async function buildNationalApp(options: {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('language', 'it');
+  app.decorateRequest('replayWrite', false);
   app.addSchema(ProblemSchema);
 
   app.addHook('onRoute', (route) => {
@@ -143,7 +154,7 @@ export async function buildNationalApp(options: {
   await registerOpenApi(app, {
     title: 'Vaxhub national simulator API',
     description:
-      'Simulates the national systems a region talks to (for now the person registry of the health-card system). Region calls carry `Authorization: Bearer <NATIONAL_API_TOKEN>`; fault injection under /admin carries `x-admin-token`. Every refusal is an RFC 9457 problem with a stable `code`.',
+      'Simulates the national systems a region talks to: the person registry and the vaccinations of the health-card system (Sistema TS), and the national vaccination registry (AVN). Region calls carry `Authorization: Bearer <NATIONAL_API_TOKEN>`; fault injection under /admin carries `x-admin-token`. Every refusal is an RFC 9457 problem with a stable `code`.',
     securitySchemes: {
       bearer: { type: 'http', scheme: 'bearer' },
       adminToken: { type: 'apiKey', in: 'header', name: ADMIN_TOKEN_HEADER },
@@ -157,7 +168,7 @@ export async function buildNationalApp(options: {
     const operationId = request.routeOptions.schema?.operationId;
     if (guard === 'region' && operationId) {
       // A system that is down or failing does so before it looks at who is calling.
-      await context.faults.enact(operationId, reply);
+      request.replayWrite = (await context.faults.enact(operationId, reply)) === 'duplicate';
       if (reply.sent) return;
       const authorization = request.headers.authorization;
       const token = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;

@@ -1,7 +1,24 @@
 import { Compile } from 'typebox/compile';
 import { NationalPersonSchema, type NationalPerson } from './persons/schemas.ts';
+import {
+  AdministrationReceipt,
+  HealthCardVaccination,
+  HealthCardVaccinations,
+  MobilityPage,
+  type AbroadVaccinationInput,
+  type AdministrationChange,
+  type AdministrationReceiptT,
+  type HealthCardVaccinationT,
+  type MobilityPageT,
+} from './vaccinations/schemas.ts';
 
 export type { NationalPerson } from './persons/schemas.ts';
+export type {
+  AbroadVaccinationInput,
+  AdministrationChange,
+  HealthCardVaccinationT,
+  MobilityAdministrationT,
+} from './vaccinations/schemas.ts';
 
 export const DEFAULT_NATIONAL_TIMEOUT_MS = 2_000;
 
@@ -37,6 +54,18 @@ export type NationalPersonLookup = { found: true; person: NationalPerson } | { f
 export interface NationalClient {
   /** REG-5: the national registry searched by identifier only; at most one person. */
   getPerson(identifier: string): Promise<NationalPersonLookup>;
+  /** NAT-1: one change of an administration, idempotent by source id + version. */
+  putAdministration(
+    regionCode: string,
+    sourceId: string,
+    change: AdministrationChange,
+  ): Promise<AdministrationReceiptT>;
+  /** NAT-2: the next page of the region's residents' administrations given elsewhere. */
+  mobility(region: string, after: string, limit: number): Promise<MobilityPageT>;
+  /** NAT-4: the person's COVID vaccinations in every region and abroad; none for an unknown person. */
+  healthCardVaccinations(identifier: string): Promise<HealthCardVaccinationT[]>;
+  /** NAT-3: a vaccination given abroad, entered in the health-card system only. */
+  enterAbroadVaccination(identifier: string, input: AbroadVaccinationInput): Promise<HealthCardVaccinationT>;
 }
 
 export interface NationalClientOptions {
@@ -49,6 +78,10 @@ export interface NationalClientOptions {
 }
 
 const checkPerson = Compile(NationalPersonSchema);
+const checkReceipt = Compile(AdministrationReceipt);
+const checkMobility = Compile(MobilityPage);
+const checkVaccinations = Compile(HealthCardVaccinations);
+const checkVaccination = Compile(HealthCardVaccination);
 
 /**
  * The regional side's client of the national systems, over HTTP only, so that the base URL can point at
@@ -59,11 +92,20 @@ export function createNationalClient(options: NationalClientOptions): NationalCl
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? DEFAULT_NATIONAL_TIMEOUT_MS;
 
-  async function call(path: string): Promise<{ status: number; body: unknown }> {
+  async function call(
+    path: string,
+    write?: { method: 'PUT' | 'POST'; body: unknown },
+  ): Promise<{ status: number; body: unknown }> {
     const signal = AbortSignal.timeout(timeoutMs);
     try {
       const response = await fetch(`${baseUrl}${path}`, {
-        headers: { authorization: `Bearer ${options.token}`, accept: 'application/json' },
+        method: write?.method ?? 'GET',
+        headers: {
+          authorization: `Bearer ${options.token}`,
+          accept: 'application/json',
+          ...(write ? { 'content-type': 'application/json' } : {}),
+        },
+        body: write ? JSON.stringify(write.body) : null,
         signal,
       });
       const text = await response.text();
@@ -90,37 +132,69 @@ export function createNationalClient(options: NationalClientOptions): NationalCl
     }
   }
 
-  return {
-    async getPerson(identifier) {
-      const normalised = identifier.trim().toUpperCase();
-      const { status, body } = await call(`/persons/${encodeURIComponent(normalised)}`);
-      if (status === 200) {
-        if (!checkPerson.Check(body))
-          throw new NationalUnavailableError(
-            'bad-response',
-            'the national person is not in the documented shape',
-            { status },
-          );
-        return { found: true, person: body };
-      }
-      if (status === 404 && problemCode(body) === 'NATIONAL_PERSON_NOT_FOUND') return { found: false };
-      if (status >= 500)
-        throw new NationalUnavailableError('server-error', `the national system answered ${status}`, {
-          status,
-        });
-      if (status >= 400 && status < 500 && problemCode(body) !== undefined)
-        throw new NationalUnavailableError(
-          'rejected',
-          `the national system refused the call (${problemCode(body)})`,
-          { status },
-        );
+  /** The documented answer of `expected` status, or the reason there is none. */
+  function answer<T>(
+    reply: { status: number; body: unknown },
+    expected: number,
+    check: { Check(value: unknown): value is T },
+  ): T {
+    const { status, body } = reply;
+    if (status === expected) {
+      if (check.Check(body)) return body;
       throw new NationalUnavailableError(
         'bad-response',
-        `unexpected answer ${status} from the national system`,
-        { status },
+        'the national answer is not in the documented shape',
+        {
+          status,
+        },
       );
+    }
+    throw unusable(status, body);
+  }
+
+  return {
+    async putAdministration(regionCode, sourceId, change) {
+      const path = `/avn/administrations/${regionCode}/${encodeURIComponent(sourceId)}`;
+      return answer(await call(path, { method: 'PUT', body: change }), 200, checkReceipt);
+    },
+    async mobility(region, after, limit) {
+      const query = new URLSearchParams({ region, after, limit: String(limit) });
+      return answer(await call(`/avn/mobility?${query}`), 200, checkMobility);
+    },
+    async healthCardVaccinations(identifier) {
+      const path = `/ts/persons/${encodeURIComponent(identifier.trim().toUpperCase())}/vaccinations`;
+      return answer(await call(path), 200, checkVaccinations).vaccinations;
+    },
+    async enterAbroadVaccination(identifier, input) {
+      const path = `/ts/persons/${encodeURIComponent(identifier.trim().toUpperCase())}/abroad-vaccinations`;
+      return answer(await call(path, { method: 'POST', body: input }), 201, checkVaccination);
+    },
+    async getPerson(identifier) {
+      const normalised = identifier.trim().toUpperCase();
+      const reply = await call(`/persons/${encodeURIComponent(normalised)}`);
+      if (reply.status === 404 && problemCode(reply.body) === 'NATIONAL_PERSON_NOT_FOUND')
+        return { found: false };
+      return { found: true, person: answer(reply, 200, checkPerson) };
     },
   };
+}
+
+/** Why an answer other than the documented one cannot be used. */
+function unusable(status: number, body: unknown): NationalUnavailableError {
+  if (status >= 500)
+    return new NationalUnavailableError('server-error', `the national system answered ${status}`, { status });
+  const code = problemCode(body);
+  if (status >= 400 && status < 500 && code !== undefined)
+    return new NationalUnavailableError('rejected', `the national system refused the call (${code})`, {
+      status,
+    });
+  return new NationalUnavailableError(
+    'bad-response',
+    `unexpected answer ${status} from the national system`,
+    {
+      status,
+    },
+  );
 }
 
 function problemCode(body: unknown): string | undefined {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { openDatabase, type Database } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
 import type { NationalPersonsTable } from './persons/tables.ts';
+import type { HealthCardVaccinationsTable, NationalAdministrationsTable } from './vaccinations/tables.ts';
 
 /** Every table of the simulator lives in this schema, on PGlite and on PostgreSQL alike. */
 export const NATIONAL_SCHEMA = 'national';
@@ -16,6 +17,8 @@ export interface SeedStateTable {
 
 export interface NationalDB {
   persons: NationalPersonsTable;
+  administrations: NationalAdministrationsTable;
+  health_card_vaccinations: HealthCardVaccinationsTable;
   seed_state: SeedStateTable;
 }
 

@@ -12,7 +12,7 @@ import type { NationalRoutes } from './app.ts';
  */
 export const FAULT_MODES = ['none', 'down', 'slow', 'error5xx', 'duplicate'] as const;
 export type FaultMode = (typeof FAULT_MODES)[number];
-type ActiveFault = Exclude<FaultMode, 'none'>;
+export type ActiveFault = Exclude<FaultMode, 'none'>;
 
 /** What 'slow' waits when no delay is given: beyond the regional client's default 2 s timeout. */
 export const DEFAULT_SLOW_DELAY_MS = 5_000;
@@ -92,22 +92,22 @@ export class FaultInjector {
    * Acts out the drawn fault before the route's handler runs: 'down' drops the connection and 'slow'
    * waits (or gives up when the caller has gone); 'error5xx' throws the 503 problem.
    */
-  async enact(operationId: string, reply: FastifyReply): Promise<void> {
+  async enact(operationId: string, reply: FastifyReply): Promise<ActiveFault | undefined> {
     const fault = this.draw(operationId);
     if (fault) reply.log.info({ fault, operationId }, 'fault injected');
     switch (fault) {
       case undefined:
-        return;
-      // Reads are answered once; writes (later issues) replay their answer themselves.
+        return undefined;
+      // Reads are answered once; a write is applied twice by its handler, as a replayed delivery would be.
       case 'duplicate':
-        return;
+        return fault;
       case 'down':
         reply.hijack();
         reply.raw.destroy();
-        return;
+        return fault;
       case 'slow':
         if (!(await waitUnlessClosed(this.settings.delayMs, reply.raw))) reply.hijack();
-        return;
+        return fault;
       case 'error5xx':
         throw new DomainError('NATIONAL_SERVICE_UNAVAILABLE', { headers: { 'retry-after': '5' } });
     }

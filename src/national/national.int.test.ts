@@ -358,10 +358,14 @@ describeEachNationalDatabase('national simulator', (database, kind) => {
       .map((operation) => operation.operationId)
       .sort();
     expect(operationIds).toEqual([
+      'enterAbroadVaccination',
+      'getHealthCardVaccinations',
       'getNationalFaults',
       'getNationalHealth',
       'getNationalOpenApiDocument',
       'getNationalPerson',
+      'listNationalMobility',
+      'putNationalAdministration',
       'setNationalFaults',
     ]);
     expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['adminToken', 'bearer']);

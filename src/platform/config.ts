@@ -22,6 +22,10 @@ const ConfigSchema = Type.Object({
   NATIONAL_API_TOKEN: Type.String({ minLength: 8, default: 'region-03-token' }),
   /** A national call never takes longer than this: the operator is told to retry, local work goes on. */
   NATIONAL_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 2000 }),
+  /** NAT-1, NAT-2: how often each process delivers the outbox and reads the mobility feed; 0: never. */
+  NATIONAL_SYNC_INTERVAL_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 1000 }),
+  /** NAT-1: the first wait after a failed delivery; it doubles per attempt, up to 5 minutes. */
+  NATIONAL_RETRY_BASE_MS: Type.Integer({ minimum: 0, maximum: 300_000, default: 1000 }),
   STAFF_SESSION_MINUTES: Type.Integer({ minimum: 5, maximum: 24 * 60, default: 480 }),
   CITIZEN_SESSION_MINUTES: Type.Integer({ minimum: 5, maximum: 24 * 60, default: 30 }),
   /** Whether cookies carry `Secure`; on by default in production, where TLS is terminated in front. */

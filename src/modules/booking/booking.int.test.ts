@@ -395,6 +395,13 @@ describeEachDatabase('Booking', (database) => {
         code: 'BOOKING_NOT_ENTITLED',
         nextStep: 'PRE_REGISTER_OR_ASK_GP',
       });
+      // Before any slot is shown, and in the language asked for.
+      const italian = await search(await citizen(young as Person));
+      expect(italian.statusCode).toBe(403);
+      expect(italian.json()).toMatchObject({ code: 'BOOKING_NOT_ENTITLED' });
+      const english = await search({ ...(await citizen(young as Person)), 'accept-language': 'en' });
+      expect(english.json<{ detail: string }>().detail).not.toBe(italian.json<{ detail: string }>().detail);
+      expect(english.json<{ detail: string }>().detail).toMatch(/[A-Za-z]/);
     });
 
     it('BOOK-11 the call center books on a citizen’s behalf, naming the person; the channel is recorded', async () => {

@@ -140,6 +140,14 @@ export const bookingProblems = defineProblems({
       en: 'This Idempotency-Key was already used for another booking: each new confirmation uses a new key.',
     },
   ),
+  BOOKING_MOVE_CONFLICT: problem(
+    409,
+    { it: 'Prenotazioni in conflitto', en: 'Conflicting bookings' },
+    {
+      it: 'Le due identità hanno una prenotazione confermata per la stessa dose ({codes}): ne annulli una, poi ripeta lo spostamento.',
+      en: 'Both identities have a confirmed booking for the same dose ({codes}): cancel one, then move again.',
+    },
+  ),
   BOOKING_NOT_FOUND: problem(
     404,
     { it: 'Prenotazione non trovata', en: 'Booking not found' },

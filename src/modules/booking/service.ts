@@ -36,7 +36,7 @@ export interface Confirmation {
 }
 
 /** A person of a booking, entitled now: the offer, plan and catalogue their booking follows. */
-interface Member {
+export interface Member {
   personId: number;
   match: OfferMatch;
   plan: PlanInForce;
@@ -352,8 +352,11 @@ export class BookingService {
     if (!municipality.capBelongs) {
       throw new DomainError('CAP_NOT_OF_MUNICIPALITY', { pointer: '/cap', params: { cap: search.cap } });
     }
+    // BOOK-5: whether the person may book is checked before any slot is shown.
     const products =
-      search.personId === undefined ? null : await this.productsFor(search.personId, search.channel);
+      search.personId === undefined
+        ? null
+        : (await this.entitledMember(search.personId, search.channel)).match.products;
     const wanted = romeInstant(search.date, search.time);
     const now = this.clock.now();
     const from = new Date(Math.max(now.getTime(), wanted.getTime() - SEARCH_HORIZON_DAYS * DAY_MS));
@@ -396,6 +399,7 @@ export class BookingService {
     };
   }
 
+  /** The products the system would give the person, without refusing one whose offer has closed. */
   private async productsFor(personId: number, channel: BookingChannel | undefined): Promise<string[]> {
     const explanation = await this.eligibility.explain(personId, channel);
     return explanation.match?.products ?? [];
@@ -506,13 +510,14 @@ export class BookingService {
   }
 
   /** ELIG-5: the person can book now, under which offer, plan and products; BOOKING_NOT_ENTITLED if not. */
-  private async entitledMember(personId: number, channel: BookingChannel): Promise<Member> {
+  /** BOOK-5: what a person may book now on a channel, or the refusal that says why not and what to do. */
+  async entitledMember(personId: number, channel: BookingChannel | undefined): Promise<Member> {
     const explanation = await this.eligibility.explain(personId, channel);
     if (!explanation.bookable || explanation.match === null) {
       const view = toEligibilityView(personId, explanation);
       throw new DomainError('BOOKING_NOT_ENTITLED', {
-        params: { message: view.message.it },
-        extensions: { personId, nextStep: view.nextStep, messageEn: view.message.en },
+        params: { message: view.message },
+        extensions: { personId, nextStep: view.nextStep },
       });
     }
     return { personId, match: explanation.match, plan: explanation.plan, catalogue: explanation.catalogue };
@@ -699,6 +704,17 @@ export class BookingService {
     return booking;
   }
 
+  /** BOOK-8: a person's open bookings, soonest first, so a citizen signed in needs no code to find them. */
+  async openBookingsOf(personId: number): Promise<BookingRow[]> {
+    return this.db
+      .selectFrom('bookings')
+      .selectAll()
+      .where('person_id', '=', personId)
+      .where('status', '=', 'confirmed')
+      .orderBy('starts_at')
+      .execute();
+  }
+
   private async lockBooking(
     trx: Transaction<DB>,
     code: string,
@@ -832,6 +848,37 @@ export class BookingService {
   }
 
   /** BOOK-8: everything the confirmation shows, for a booking read back. */
+  /**
+   * REG-7: moves the bookings of an obsolete identity to the current one, inside the caller's
+   * transaction. Two confirmed bookings of the same dose cannot both stand: the move is refused, naming
+   * them, so that the operator cancels one (releasing its place) and moves again.
+   */
+  async moveRecords(trx: Transaction<DB>, fromId: number, toId: number) {
+    const clashes = await trx
+      .selectFrom('bookings as o')
+      .innerJoin('bookings as c', (join) =>
+        join
+          .onRef('c.dose_number', '=', 'o.dose_number')
+          .on('c.person_id', '=', toId)
+          .on('c.status', '=', 'confirmed'),
+      )
+      .select(['o.code as obsolete', 'c.code as current'])
+      .where('o.person_id', '=', fromId)
+      .where('o.status', '=', 'confirmed')
+      .execute();
+    if (clashes.length > 0) {
+      throw new DomainError('BOOKING_MOVE_CONFLICT', {
+        params: { codes: clashes.map((clash) => `${clash.obsolete} / ${clash.current}`).join(', ') },
+      });
+    }
+    const moved = await trx
+      .updateTable('bookings')
+      .set({ person_id: toId })
+      .where('person_id', '=', fromId)
+      .executeTakeFirst();
+    return { bookings: Number(moved.numUpdatedRows) };
+  }
+
   async confirmationOf(booking: BookingRow): Promise<Confirmation> {
     const place = await this.db
       .selectFrom('vaccination_points as p')

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../reference/files.ts';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { romeDate } from '../../platform/clock.ts';
@@ -90,6 +90,86 @@ export class EligibilityService {
   private async immuneRelated(): Promise<ImmuneRelated> {
     const tables = await this.fragilityTables();
     return (code) => findCondition(tables, code)?.immuneRelated ?? false;
+  }
+
+  /**
+   * REG-7: moves the campaign-rules records of an obsolete identity to the current one, inside the
+   * caller's transaction. An entitlement the current identity already has is not copied twice; a link
+   * that would join the person to itself, or duplicate one of the current identity's links or places,
+   * is closed with its reason instead of moved; an open application or an admission stays with the old
+   * identity when the current one already has its own.
+   */
+  async moveRecords(trx: Transaction<DB>, fromId: number, toId: number, now: Date) {
+    const duplicates = await trx
+      .deleteFrom('entitlements as o')
+      .where('o.person_id', '=', fromId)
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('entitlements as c')
+            .select('c.id')
+            .where('c.person_id', '=', toId)
+            .whereRef('c.category', '=', 'o.category')
+            .where(sql<boolean>`c.condition_code IS NOT DISTINCT FROM o.condition_code`)
+            .whereRef('c.source', '=', 'o.source'),
+        ),
+      )
+      .executeTakeFirst();
+    const entitlements = await trx
+      .updateTable('entitlements')
+      .set({ person_id: toId })
+      .where('person_id', '=', fromId)
+      .executeTakeFirst();
+    const close = (reason: string) => ({ removed_at: now, removed_reason: reason });
+    const selfLinks = await trx
+      .updateTable('fragility_links')
+      .set(close('REG-7: identities merged, the link would join the person to itself'))
+      .where('removed_at', 'is', null)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('fragile_person_id', '=', fromId), eb('linked_person_id', '=', toId)]),
+          eb.and([eb('fragile_person_id', '=', toId), eb('linked_person_id', '=', fromId)]),
+        ]),
+      )
+      .executeTakeFirst();
+    const clashing = await sql`
+      UPDATE fragility_links l SET removed_at = ${now},
+        removed_reason = 'REG-7: identities merged, the current identity already has this link or place'
+      WHERE l.removed_at IS NULL AND (
+        (l.fragile_person_id = ${fromId} AND EXISTS (SELECT 1 FROM fragility_links c WHERE c.removed_at IS NULL
+          AND c.fragile_person_id = ${toId} AND (c.place = l.place OR c.linked_person_id = l.linked_person_id)))
+        OR (l.linked_person_id = ${fromId} AND EXISTS (SELECT 1 FROM fragility_links c WHERE c.removed_at IS NULL
+          AND c.fragile_person_id = l.fragile_person_id AND c.linked_person_id = ${toId})))
+    `.execute(trx);
+    const asFragile = await trx
+      .updateTable('fragility_links')
+      .set({ fragile_person_id: toId })
+      .where('fragile_person_id', '=', fromId)
+      .where('linked_person_id', '<>', toId)
+      .executeTakeFirst();
+    const asLinked = await trx
+      .updateTable('fragility_links')
+      .set({ linked_person_id: toId })
+      .where('linked_person_id', '=', fromId)
+      .where('fragile_person_id', '<>', toId)
+      .executeTakeFirst();
+    const applications = await sql`
+      UPDATE non_resident_applications a SET person_id = ${toId}
+      WHERE a.person_id = ${fromId} AND NOT (a.status IN ('submitted', 'approved') AND EXISTS (
+        SELECT 1 FROM non_resident_applications c WHERE c.person_id = ${toId} AND c.status IN ('submitted', 'approved')))
+    `.execute(trx);
+    const admissions = await sql`
+      UPDATE regional_admissions SET person_id = ${toId}
+      WHERE person_id = ${fromId} AND NOT EXISTS (SELECT 1 FROM regional_admissions WHERE person_id = ${toId})
+    `.execute(trx);
+    return {
+      entitlements: Number(entitlements.numUpdatedRows),
+      entitlementsAlreadyHeld: Number(duplicates.numDeletedRows),
+      links: Number(asFragile.numUpdatedRows) + Number(asLinked.numUpdatedRows),
+      linksClosed: Number(selfLinks.numUpdatedRows) + Number(clashing.numAffectedRows ?? 0n),
+      nonResidentApplications: Number(applications.numAffectedRows ?? 0n),
+      regionalAdmissions: Number(admissions.numAffectedRows ?? 0n),
+    };
   }
 
   /** ELIG-1: loads a plan version once; the same content again is a no-op, other content is refused. */

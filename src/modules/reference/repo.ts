@@ -255,6 +255,33 @@ export async function selectMunicipalityWithCap(
   return row === undefined ? undefined : { ...row, capBelongs: Boolean(row.capBelongs) };
 }
 
+export interface Province {
+  code: string;
+  abbreviation: string;
+  name: string;
+}
+
+export async function selectProvincesOfRegion(db: Kysely<DB>, regionCode: string): Promise<Province[]> {
+  return await db
+    .selectFrom('provinces')
+    .select(['code', 'abbreviation', 'name'])
+    .where('region_code', '=', regionCode)
+    .orderBy('name')
+    .execute();
+}
+
+export async function selectMunicipalitiesOfProvince(
+  db: Kysely<DB>,
+  provinceCode: string,
+): Promise<{ istat: string; name: string }[]> {
+  return await db
+    .selectFrom('municipalities')
+    .select(['istat', 'name'])
+    .where('province_code', '=', provinceCode)
+    .orderBy('name')
+    .execute();
+}
+
 export async function capBelongsTo(db: Kysely<DB>, istat: string, cap: string): Promise<boolean> {
   const row = await db
     .selectFrom('municipality_caps')

@@ -17,17 +17,20 @@ import {
   selectHealthAuthorities,
   selectMunicipalitiesByCap,
   selectMunicipalityByIstat,
+  selectMunicipalitiesOfProvince,
+  selectProvincesOfRegion,
   selectProducts,
   selectVaccinationPoints,
   upsertRows,
   type BelfioreCode,
   type HealthAuthority,
   type Municipality,
+  type Province,
   type TableSpec,
   type VaccinationPoint,
 } from './repo.ts';
 
-export type { BelfioreCode, HealthAuthority, Municipality, VaccinationPoint } from './repo.ts';
+export type { BelfioreCode, HealthAuthority, Municipality, Province, VaccinationPoint } from './repo.ts';
 export type { ProductEntry } from './products.ts';
 
 export interface LoadReferenceOptions {
@@ -262,6 +265,19 @@ export async function findMunicipalityByIstat(db: Kysely<DB>, istat: string): Pr
 /** The municipalities a CAP belongs to (several, for CAPs shared by small municipalities), by name. */
 export async function municipalitiesByCap(db: Kysely<DB>, cap: string): Promise<Municipality[]> {
   return await selectMunicipalitiesByCap(db, cap);
+}
+
+/** BOOK-6: the provinces a citizen of the region picks the domicile from, by name. */
+export async function provincesOfRegion(db: Kysely<DB>, regionCode: string): Promise<Province[]> {
+  return await selectProvincesOfRegion(db, regionCode);
+}
+
+/** BOOK-6: the municipalities of a province, by name. */
+export async function municipalitiesOfProvince(
+  db: Kysely<DB>,
+  provinceCode: string,
+): Promise<{ istat: string; name: string }[]> {
+  return await selectMunicipalitiesOfProvince(db, provinceCode);
 }
 
 /** REG-10, BOOK-6: the CAP must belong to the municipality. */

@@ -130,6 +130,14 @@ export const personProblems = defineProblems({
       en: 'An identity cannot replace itself: give the person with the current tax code.',
     },
   },
+  PERSON_NOT_OBSOLETE: {
+    status: 409,
+    title: { it: 'Identità ancora in uso', en: 'Identity still in use' },
+    detail: {
+      it: 'Si spostano i dati solo da un’identità segnata come obsoleta e collegata a quella attuale: la colleghi prima.',
+      en: 'Records move only from an identity marked obsolete and linked to the current one: link it first.',
+    },
+  },
   PERSON_OBSOLETE: {
     status: 409,
     title: { it: 'Identità non più in uso', en: 'Identity no longer in use' },

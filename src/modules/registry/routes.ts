@@ -1,7 +1,10 @@
 import type { ModuleRoutes } from '../../platform/http/app.ts';
 import { actingContextOf } from '../../platform/http/acting-context.ts';
 import { STAFF_ROLES, type Role } from '../../platform/auth/roles.ts';
-import { RegistryService } from './service.ts';
+import { RegistryService, type PersonRecordsMover } from './service.ts';
+import { EligibilityService } from '../eligibility/service.ts';
+import { BookingService } from '../booking/service.ts';
+import { VaccinationService } from '../vaccination/service.ts';
 import { createNationalClient } from '../../national/client.ts';
 import {
   CreatePersonBody,
@@ -13,6 +16,7 @@ import {
   PersonIdParams,
   PersonPage,
   PersonView,
+  RecordsMoveView,
   SearchPersonsQuery,
   UpdatePersonBody,
 } from './schemas.ts';
@@ -42,6 +46,22 @@ export const registryRoutes: ModuleRoutes = (app, { database, clock, config }) =
     timeoutMs: config.NATIONAL_TIMEOUT_MS,
   });
   const registry = new RegistryService(database.db, clock, national, config.REGION_CODE);
+  // REG-7: each module moves its own records of a person, through its service.
+  const eligibility = new EligibilityService(database.db, clock, config.REGION_CODE);
+  const booking = new BookingService(database.db, clock, eligibility);
+  const vaccination = new VaccinationService(
+    database.db,
+    clock,
+    eligibility,
+    booking,
+    national,
+    config.REGION_CODE,
+  );
+  const movers = [
+    (trx, from, to, context) => eligibility.moveRecords(trx, from, to, context.now),
+    (trx, from, to) => booking.moveRecords(trx, from, to),
+    (trx, from, to, context) => vaccination.moveRecords(trx, from, to, context),
+  ] satisfies PersonRecordsMover[];
 
   app.get(
     '/persons',
@@ -110,6 +130,23 @@ export const registryRoutes: ModuleRoutes = (app, { database, clock, config }) =
     },
     (request) =>
       registry.updatePerson(request.params.personId, request.body, actingContextOf(request, clock.now())),
+  );
+
+  app.post(
+    '/persons/:personId/records-move',
+    {
+      schema: {
+        operationId: 'movePersonRecords',
+        tags: ['registry'],
+        summary:
+          'Move every record of an obsolete identity to the current one, in one transaction, dose numbers recomputed (REG-7)',
+        params: PersonIdParams,
+        response: { 200: RecordsMoveView },
+      },
+      config: { access: IDENTITY_ADMINS },
+    },
+    (request) =>
+      registry.movePersonRecords(request.params.personId, movers, actingContextOf(request, clock.now())),
   );
 
   app.post(

@@ -151,6 +151,15 @@ export const MarkObsoleteBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const RecordsMoveView = Type.Object({
+  from: Type.Integer({ description: 'The obsolete identity' }),
+  to: Type.Integer({ description: 'The current identity' }),
+  moved: Type.Record(Type.String(), Type.Integer(), {
+    description:
+      'How many records of each kind moved (or were closed or renumbered); all zero when they had already moved',
+  }),
+});
+
 export const NationalIdentifierParams = Type.Object({
   identifier: Type.String({
     minLength: 5,

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { romeDate } from '../../platform/clock.ts';
@@ -34,6 +34,14 @@ type PlaceInput = {
   municipalityIstat: string;
   cap?: string | null | undefined;
 };
+
+/** One module's part of REG-7: moves its records of `fromId` to `toId` in the given transaction; counts. */
+export type PersonRecordsMover = (
+  trx: Transaction<DB>,
+  fromId: number,
+  toId: number,
+  context: ActingContext,
+) => Promise<Record<string, number>>;
 
 export function toPersonView(row: PersonRow): PersonViewT {
   const place = (address: string | null, istat: string | null, cap: string | null) =>
@@ -420,6 +428,37 @@ export class RegistryService {
         after: view,
       });
       return view;
+    });
+  }
+
+  /**
+   * REG-7: moves every record of an obsolete identity (administrations, infections, bookings,
+   * entitlements, links, …) to the current one in one transaction, audited. Each module moves its own
+   * records (`movers`, from their services); running it again moves nothing.
+   */
+  async movePersonRecords(
+    obsoleteId: number,
+    movers: readonly PersonRecordsMover[],
+    context: ActingContext,
+  ): Promise<{ from: number; to: number; moved: Record<string, number> }> {
+    return this.db.transaction().execute(async (trx) => {
+      const obsolete = await lockPerson(trx, obsoleteId);
+      if (!obsolete) throw new DomainError('PERSON_NOT_FOUND', { pointer: '/params/personId' });
+      const currentId = obsolete.superseded_by;
+      if (obsolete.status !== 'obsolete' || currentId === null) {
+        throw new DomainError('PERSON_NOT_OBSOLETE', { pointer: '/params/personId' });
+      }
+      await lockPerson(trx, currentId);
+      const moved: Record<string, number> = {};
+      for (const move of movers) Object.assign(moved, await move(trx, obsoleteId, currentId, context));
+      await recordAudit(trx, context, {
+        entityType: 'person',
+        entityId: currentId,
+        action: 'move_records',
+        before: { from: obsoleteId },
+        after: { from: obsoleteId, to: currentId, moved },
+      });
+      return { from: obsoleteId, to: currentId, moved };
     });
   }
 

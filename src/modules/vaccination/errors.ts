@@ -2,6 +2,22 @@ import { defineProblems, problem } from '../../platform/http/problem.ts';
 
 /** Refusals of the immunization registry (spec 40-vaccination.md). Each says what is wrong and what to do. */
 export const vaccinationProblems = defineProblems({
+  NATIONAL_VACCINATIONS_UNREACHABLE: problem(
+    503,
+    { it: 'Sistema nazionale non raggiungibile', en: 'National system unreachable' },
+    {
+      it: 'Il sistema nazionale non ha risposto in tempo: riprovi tra poco. Il lavoro in regione può continuare.',
+      en: 'The national system did not answer in time: try again shortly. Work in the region can go on.',
+    },
+  ),
+  ADMINISTRATION_PERSON_WITHOUT_IDENTIFIER: problem(
+    409,
+    { it: 'Identificativo in attesa', en: 'Identifier pending' },
+    {
+      it: 'La persona non ha ancora un identificativo nazionale (richiesta in corso): il confronto con il sistema nazionale sarà possibile quando arriverà.',
+      en: 'The person has no national identifier yet (requested): the national comparison will be possible once it arrives.',
+    },
+  ),
   ADMINISTRATION_PRODUCT_UNKNOWN: problem(
     400,
     { it: 'Vaccino sconosciuto', en: 'Unknown vaccine' },
@@ -48,6 +64,22 @@ export const vaccinationProblems = defineProblems({
     {
       it: 'La prenotazione {code} è di un’altra persona: controlli il codice.',
       en: 'Booking {code} belongs to another person: check the code.',
+    },
+  ),
+  CHECK_IN_BOOKING_CANCELLED: problem(
+    409,
+    { it: 'Prenotazione annullata', en: 'Booking cancelled' },
+    {
+      it: 'La prenotazione {code} è stata annullata: registri la vaccinazione indicando la persona e il vaccino.',
+      en: 'Booking {code} was cancelled: record the vaccination naming the person and the vaccine.',
+    },
+  ),
+  CHECK_IN_BOOKING_ALREADY_FULFILLED: problem(
+    409,
+    { it: 'Prenotazione già registrata', en: 'Booking already recorded' },
+    {
+      it: 'La vaccinazione della prenotazione {code} è già registrata: controlli lo storico della persona.',
+      en: 'The vaccination of booking {code} is recorded already: check the person’s history.',
     },
   ),
   CERTIFICATE_CONTACTS_NOT_CONFIRMED: problem(
@@ -221,6 +253,27 @@ export const vaccinationProblems = defineProblems({
     {
       it: 'Per chiudere una segnalazione scriva come è stata risolta.',
       en: 'To close a report, write how it was resolved.',
+    },
+  ),
+  CONSENT_NOT_FOUND: problem(
+    404,
+    { it: 'Consenso non trovato', en: 'Consent not found' },
+    { it: 'Nessun consenso con questo identificativo.', en: 'No consent has this id.' },
+  ),
+  CONSENT_JUDGE_NOT_REQUIRED: problem(
+    409,
+    { it: 'Convalida non richiesta', en: 'No validation required' },
+    {
+      it: 'Questo consenso non richiede la convalida del giudice tutelare.',
+      en: 'This consent does not need the tutelary judge’s validation.',
+    },
+  ),
+  CONSENT_JUDGE_IN_THE_FUTURE: problem(
+    400,
+    { it: 'Data futura', en: 'Date in the future' },
+    {
+      it: 'La convalida del giudice non può avere una data successiva a questo momento.',
+      en: 'The judge’s validation cannot be dated later than now.',
     },
   ),
   CONSENT_REQUIRED: problem(

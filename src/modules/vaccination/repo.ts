@@ -42,6 +42,7 @@ export async function administrationsOf(db: Db, personId: number): Promise<Admin
     .selectFrom('administrations')
     .selectAll()
     .where('person_id', '=', personId)
+    .where('deleted_at', 'is', null)
     .orderBy('administered_at')
     .orderBy('id')
     .execute();
@@ -51,7 +52,13 @@ export async function lockAdministration(
   trx: Transaction<DB>,
   id: number,
 ): Promise<AdministrationRow | undefined> {
-  return trx.selectFrom('administrations').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  return trx
+    .selectFrom('administrations')
+    .selectAll()
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 export async function updateAdministration(
@@ -205,7 +212,12 @@ export async function updateAnomalyReport(
 
 export async function anomalyReports(
   db: Db,
-  filter: { authorities: readonly string[] | null; status: AnomalyReportRow['status'] | undefined },
+  filter: {
+    authorities: readonly string[] | null;
+    status: AnomalyReportRow['status'] | undefined;
+    personId?: number;
+    concerns?: AnomalyReportRow['concerns'];
+  },
 ): Promise<AnomalyReportRow[]> {
   let query = db.selectFrom('anomaly_reports').selectAll().orderBy('created_at').orderBy('id').limit(500);
   if (filter.authorities !== null) {
@@ -213,9 +225,57 @@ export async function anomalyReports(
     query = query.where('health_authority_code', 'in', filter.authorities);
   }
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  if (filter.personId !== undefined) query = query.where('person_id', '=', filter.personId);
+  if (filter.concerns !== undefined) query = query.where('concerns', '=', filter.concerns);
   return query.execute();
 }
 
 export async function insertConsent(db: Db, consent: Insertable<ConsentsTable>): Promise<ConsentRow> {
   return db.insertInto('consents').values(consent).returningAll().executeTakeFirstOrThrow();
+}
+
+/** A live (not deleted) administration. */
+export async function findAdministration(db: Db, id: number): Promise<AdministrationRow | undefined> {
+  return db
+    .selectFrom('administrations')
+    .selectAll()
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export async function lockConsent(trx: Transaction<DB>, id: number): Promise<ConsentRow | undefined> {
+  return trx.selectFrom('consents').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function setJudgeValidation(trx: Transaction<DB>, id: number, at: Date): Promise<ConsentRow> {
+  return trx
+    .updateTable('consents')
+    .set({ judge_validated_at: at })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** CONS-3: consents still waiting for the judge, at some points (null: all), soonest deadline first. */
+export async function consentsAwaitingJudge(db: Db, pointIds: readonly number[] | null) {
+  let query = db
+    .selectFrom('consents as c')
+    .innerJoin('administrations as a', 'a.id', 'c.administration_id')
+    .select([
+      'c.id',
+      'c.person_id',
+      'c.administration_id',
+      'c.judge_validation_due_at',
+      'a.vaccination_point_id',
+    ])
+    .where('c.judge_validation_due_at', 'is not', null)
+    .where('c.judge_validated_at', 'is', null)
+    .orderBy('c.judge_validation_due_at')
+    .limit(500);
+  if (pointIds !== null) {
+    if (pointIds.length === 0) return [];
+    query = query.where('a.vaccination_point_id', 'in', pointIds);
+  }
+  return query.execute();
 }

@@ -9,8 +9,24 @@ import { BookingService } from '../booking/service.ts';
 import { listVaccinationPoints } from '../reference/service.ts';
 import type { AdministrationRow, AnomalyReportRow, InfectionRow } from './repo.ts';
 import { VaccinationService } from './service.ts';
+import { NationalSync } from './national-sync.ts';
+import { createNationalClient } from '../../national/client.ts';
+import type { MobilityAdministrationRow } from './national-repo.ts';
+import type { MobilityAdministrationView } from './schemas.ts';
 import {
+  AbroadVaccinationBody,
+  AwaitingJudgeView,
+  ConsentIdParams,
+  ConsentView,
+  JudgeValidationBody,
+  AbroadVaccinationView,
   AdministrationBody,
+  DeletionBody,
+  DoseNumberScreenView,
+  NationalComparisonView,
+  NationalFlowView,
+  SyncRunView,
+  VaccinationHistoryView,
   AdministrationChangesBody,
   AdministrationIdParams,
   AnomalyReportBody,
@@ -42,6 +58,10 @@ const INFECTION_WRITERS: readonly Role[] = ['vaccinator', 'point_admin', 'asl_ad
 const REGISTRY_USERS: readonly Role[] = ['vaccinator', 'point_admin', 'asl_admin', 'region_admin'];
 /** VAX-19: the offices that handle anomaly reports. */
 const ANOMALY_OFFICES: readonly Role[] = ['asl_admin', 'region_admin'];
+/** NAT-3: the local health authority enters vaccinations given abroad. */
+const ABROAD_ENTRY: readonly Role[] = ['asl_admin'];
+/** NAT-1: who may push the national flows now instead of waiting for the next run. */
+const FLOW_OPERATORS: readonly Role[] = ['region_admin'];
 /** VAX-3: who watches the timeliness of records. */
 const REPORT_READERS: readonly Role[] = ['point_admin', 'asl_admin', 'region_admin'];
 
@@ -72,12 +92,34 @@ const view = (row: AdministrationRow): Static<typeof AdministrationView> => ({
 
 export const vaccinationRoutes: ModuleRoutes = (app, { database, clock, config }) => {
   const eligibility = new EligibilityService(database.db, clock, config.REGION_CODE);
+  const national = createNationalClient({
+    baseUrl: config.NATIONAL_URL,
+    token: config.NATIONAL_API_TOKEN,
+    timeoutMs: config.NATIONAL_TIMEOUT_MS,
+  });
   const vaccination = new VaccinationService(
     database.db,
     clock,
     eligibility,
     new BookingService(database.db, clock, eligibility),
+    national,
+    config.REGION_CODE,
   );
+  const sync = new NationalSync(
+    database.db,
+    national,
+    config.REGION_CODE,
+    clock,
+    app.log,
+    config.NATIONAL_RETRY_BASE_MS,
+  );
+  if (config.NATIONAL_SYNC_INTERVAL_MS > 0) {
+    app.addHook('onReady', (done) => {
+      sync.start(config.NATIONAL_SYNC_INTERVAL_MS);
+      done();
+    });
+    app.addHook('onClose', () => sync.stop());
+  }
   const context = (request: FastifyRequest) => actingContextOf(request, clock.now());
 
   /** The points a staff member's reports cover: their own, their authority's, or all (null). */
@@ -372,7 +414,213 @@ export const vaccinationRoutes: ModuleRoutes = (app, { database, clock, config }
       },
       config: { access: HISTORY_READERS },
     },
-    async (request) => (await vaccination.history(request.params.personId)).map(view),
+    async (request) => (await vaccination.history(request.params.personId)).here.map(view),
+  );
+
+  const mobilityView = (row: MobilityAdministrationRow): Static<typeof MobilityAdministrationView> => ({
+    regionCode: row.region_code,
+    sourceId: row.source_id,
+    administeredOn: row.administered_on ?? '',
+    productCode: row.product_code ?? '',
+    aic: row.aic,
+    lot: row.lot,
+    doseNumber: row.dose_number ?? 0,
+    doseKind: row.dose_kind,
+  });
+
+  app.get(
+    '/persons/:personId/vaccination-history',
+    {
+      schema: {
+        operationId: 'getVaccinationHistory',
+        tags: ['vaccination'],
+        summary: 'The person’s vaccinations here and in other regions (VAX-5, NAT-2)',
+        params: PersonIdParams,
+        response: { 200: VaccinationHistoryView },
+      },
+      config: { access: HISTORY_READERS },
+    },
+    async (request) => {
+      const { here, otherRegions } = await vaccination.history(request.params.personId);
+      return { here: here.map(view), otherRegions: otherRegions.map(mobilityView) };
+    },
+  );
+
+  app.get(
+    '/persons/:personId/national-comparison',
+    {
+      schema: {
+        operationId: 'checkAllRegions',
+        tags: ['vaccination'],
+        summary:
+          '"Check all regions": the registry beside the health-card system, differences named; a national shortfall raises an anomaly report (VAX-5, VAX-8, NAT-4)',
+        params: PersonIdParams,
+        response: { 200: NationalComparisonView },
+      },
+      config: { access: HISTORY_READERS },
+    },
+    async (request) => vaccination.checkAllRegions(request.params.personId, context(request)),
+  );
+
+  app.get(
+    '/administrations/:id/dose-number',
+    {
+      schema: {
+        operationId: 'getDoseNumberScreen',
+        tags: ['vaccination'],
+        summary:
+          'The dose-number screen: assigned, current, proposed from the national situation, that situation, forced before (VAX-7)',
+        params: AdministrationIdParams,
+        response: { 200: DoseNumberScreenView },
+      },
+      config: { access: REGISTRY_USERS },
+    },
+    async (request) => {
+      const screen = await vaccination.doseNumberScreen(request.params.id);
+      return { ...screen, administration: view(screen.administration) };
+    },
+  );
+
+  app.post(
+    '/administrations/:id/deletion',
+    {
+      schema: {
+        operationId: 'deleteAdministration',
+        tags: ['vaccination'],
+        summary: 'Delete a record made in error: only users of the point that recorded it (VAX-8a, NAT-1)',
+        params: AdministrationIdParams,
+        body: DeletionBody,
+        response: { 200: AdministrationView },
+      },
+      config: { access: RECORDERS },
+    },
+    async (request) => {
+      const actor = request.actor;
+      const points = actor.kind === 'staff' ? actor.vaccinationPointIds : [];
+      return view(
+        await vaccination.deleteAdministration(
+          request.params.id,
+          request.body.reason,
+          points,
+          context(request),
+        ),
+      );
+    },
+  );
+
+  app.post(
+    '/persons/:personId/abroad-vaccinations',
+    {
+      schema: {
+        operationId: 'enterAbroadVaccination',
+        tags: ['vaccination'],
+        summary:
+          'Enter a vaccination given abroad in the health-card system; it never reaches the registries (NAT-3)',
+        params: PersonIdParams,
+        body: AbroadVaccinationBody,
+        response: { 201: AbroadVaccinationView },
+      },
+      config: { access: ABROAD_ENTRY },
+    },
+    async (request, reply) => {
+      const entered = await vaccination.enterAbroadVaccination(
+        request.params.personId,
+        { ...request.body, enteredBy: request.actor.kind === 'staff' ? request.actor.username : 'unknown' },
+        context(request),
+      );
+      return reply.code(201).send({
+        countryCode: entered.countryCode,
+        administeredOn: entered.administeredOn,
+        productCode: entered.productCode,
+        doseNumber: entered.doseNumber,
+        doseKind: entered.doseKind,
+      });
+    },
+  );
+
+  app.put(
+    '/consents/:id/judge-validation',
+    {
+      schema: {
+        operationId: 'recordJudgeValidation',
+        tags: ['vaccination'],
+        summary: 'Record the tutelary judge’s validation of a director’s consent (CONS-3)',
+        params: ConsentIdParams,
+        body: JudgeValidationBody,
+        response: { 200: ConsentView },
+      },
+      config: { access: REPORT_READERS },
+    },
+    async (request) => {
+      const row = await vaccination.recordJudgeValidation(
+        request.params.id,
+        new Date(request.body.validatedAt),
+        context(request),
+      );
+      return {
+        id: row.id,
+        personId: row.person_id,
+        administrationId: row.administration_id,
+        decision: row.decision,
+        signerCapacity: row.signer_capacity,
+        judgeValidationDueAt: row.judge_validation_due_at?.toISOString() ?? null,
+        judgeValidatedAt: row.judge_validated_at?.toISOString() ?? null,
+      };
+    },
+  );
+
+  app.get(
+    '/reports/consents-awaiting-judge',
+    {
+      schema: {
+        operationId: 'reportConsentsAwaitingJudge',
+        tags: ['vaccination'],
+        summary: 'Directors’ consents still waiting for the judge, the late ones flagged (CONS-3)',
+        response: { 200: AwaitingJudgeView },
+      },
+      config: { access: REPORT_READERS },
+    },
+    async (request) =>
+      (await vaccination.consentsAwaitingJudge(await reportScope(request))).map((row) => ({
+        consentId: row.id,
+        personId: row.person_id,
+        administrationId: Number(row.administration_id),
+        vaccinationPointId: row.vaccination_point_id,
+        dueAt: row.judge_validation_due_at?.toISOString() ?? '',
+        overdue: row.overdue,
+      })),
+  );
+
+  app.get(
+    '/reports/national-flow',
+    {
+      schema: {
+        operationId: 'reportNationalFlow',
+        tags: ['vaccination'],
+        summary:
+          'The outbox backlog and the lag recorded → acknowledged by the national registry (NAT-1, NAT-5)',
+        response: { 200: NationalFlowView },
+      },
+      config: { access: REPORT_READERS },
+    },
+    async () => {
+      const figures = await sync.figures();
+      return { ...figures, oldestPendingSince: figures.oldestPendingSince?.toISOString() ?? null };
+    },
+  );
+
+  app.post(
+    '/national-flow/runs',
+    {
+      schema: {
+        operationId: 'runNationalSync',
+        tags: ['vaccination'],
+        summary: 'Deliver the due outbox messages and read the mobility feed now (NAT-1, NAT-2)',
+        response: { 200: SyncRunView },
+      },
+      config: { access: FLOW_OPERATORS },
+    },
+    async () => sync.runOnce(),
   );
 
   app.get(

@@ -5,7 +5,6 @@ import {
   contactsTickRefusal,
   cycleState,
   doseFindings,
-  GIAVA_2021_POLICY as POLICY,
   infectionEntryRefusal,
   isCertificateMobile,
   kindOfDoseNumber,
@@ -20,6 +19,47 @@ import {
   type RiskCategory,
   type SignerCapacity,
 } from './rules.ts';
+import { parseRegistryPolicies, policyInForce, shippedRegistryPolicies } from './policy-file.ts';
+
+/** The shipped plan data: the tables below check the rules as the registry applies them. */
+const POLICY = policyInForce(shippedRegistryPolicies(), '2021-12-01');
+
+describe('VAX-13 the registry thresholds are plan data with effective dates', () => {
+  const version = (id: string, effectiveFrom: string, changes: object = {}) => ({
+    id,
+    effectiveFrom,
+    policy: { ...POLICY, ...changes },
+  });
+  const versions = parseRegistryPolicies(
+    { versions: [version('B', '2022-01-10', { over60FromAge: 50 }), version('A', '2021-01-01')] },
+    'test.json',
+  );
+
+  it.each([
+    ['2020-06-01', 61],
+    ['2021-01-01', 61],
+    ['2022-01-09', 61],
+    ['2022-01-10', 50],
+    ['2023-01-01', 50],
+  ])('VAX-13 on %s the version in force says over 60 from age %i', (date, age) => {
+    expect(policyInForce(versions, date).over60FromAge).toBe(age);
+  });
+
+  it.each([
+    [
+      'an unknown category',
+      { versions: [version('A', '2021-01-01', { additionalDoseCategory: 'Nessuna' })] },
+    ],
+    ['two versions on one day', { versions: [version('A', '2021-01-01'), version('B', '2021-01-01')] }],
+    [
+      'a booster window ending before it starts',
+      { versions: [version('A', '2021-01-01', { nonEmaBoosterDays: { from: 181, to: 28 } })] },
+    ],
+    ['no version', { versions: [] }],
+  ])('VAX-13 a policies file with %s is refused', (_what, file) => {
+    expect(() => parseRegistryPolicies(file, 'test.json')).toThrow(/test\.json/);
+  });
+});
 
 const product = (
   code: string,

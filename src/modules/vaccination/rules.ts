@@ -3,8 +3,7 @@ import { ageOn, dayFromIsoDate } from '../../platform/calendar.ts';
 /*
  * The immunization registry's rules as pure functions (spec 40-vaccination.md): dose numbers, which
  * dose is admissible, prior infections, certificate contacts. No I/O; every date is a Europe/Rome
- * calendar date passed in. The thresholds are a policy object (the GIAVA manual's values below), so
- * that a plan version can carry them as data.
+ * calendar date passed in. The thresholds are a policy object, read from versioned plan data.
  */
 
 /** VAX-2: the risk categories the registry records. */
@@ -46,7 +45,7 @@ export interface Infection {
   recoveredOn: string | null;
 }
 
-/** The registry's thresholds (GIAVA manual v1.62, ministry circulars of 2021). */
+/** The registry's thresholds: plan data, versioned in plan/registry-policies.json (policy-file.ts). */
 export interface VaccinationPolicy {
   /** VAX-9: the one category, with a health condition, that may have an additional dose. */
   additionalDoseCategory: RiskCategory;
@@ -68,26 +67,6 @@ export interface VaccinationPolicy {
   /** VAX-13: a second dose of another product than the first is allowed (heterologous cycle). */
   heterologousAllowed: boolean;
 }
-
-export const GIAVA_2021_POLICY: VaccinationPolicy = {
-  additionalDoseCategory: 'Soggetto vulnerabile per patologia',
-  boosterCategories: [
-    'Operatore sanitario',
-    'Età > 60 anni',
-    'Ospite in struttura sanitaria e socio-sanitaria residenziale e semi-residenziale',
-    'Operatore non sanitario in struttura sanitaria e socio-sanitaria residenziale e semi-residenziale',
-  ],
-  over60FromAge: 61,
-  janssen: { product: 'JANSSEN', boosterAfterDays: 180 },
-  nonEmaBoosterDays: { from: 28, to: 180 },
-  nonEmaBoosterProducts: [
-    { product: 'COMIRNATY-30', volumeMl: 0.3 },
-    { product: 'SPIKEVAX', volumeMl: 0.25 },
-  ],
-  pediatric: { minAge: 5, maxAge: 11, product: 'COMIRNATY-10-PED', volumeMl: 0.2 },
-  infectionAfterFirstDose: { withinDays: 14, secondDoseWithinDays: 180 },
-  heterologousAllowed: false,
-};
 
 const daysBetween = (from: string, to: string): number => dayFromIsoDate(to) - dayFromIsoDate(from);
 
@@ -409,3 +388,66 @@ export function allowedSigners(situation: ConsentSituation): readonly SignerCapa
  */
 export const needsJudgeValidation = (capacity: SignerCapacity, heardReachable: boolean): boolean =>
   (capacity === 'health_director' || capacity === 'facility_medical_director') && !heardReachable;
+
+/** A COVID dose as one side of the national comparison knows it. */
+export interface ComparedDose {
+  date: string;
+  productCode: string;
+  doseNumber: number;
+  /** ISTAT code of the region that gave it; null for a dose given abroad. */
+  regionCode: string | null;
+  countryCode: string | null;
+}
+
+export type ComparisonStatus = 'same' | 'dose_number_differs' | 'only_registry' | 'only_national';
+
+export interface ComparisonRow {
+  status: ComparisonStatus;
+  registry: ComparedDose | null;
+  national: ComparedDose | null;
+  /** A registry dose whose latest change has not yet been acknowledged by the national registry. */
+  inTransit: boolean;
+}
+
+/**
+ * VAX-5, NAT-4: the registry's COVID doses (given here and, by mobility, elsewhere) beside the
+ * health-card system's, matched by day and product, in date order, differences named. VAX-8: the
+ * national system shows fewer doses than the registry when a registry dose that should have arrived
+ * (not still in transit) is missing there.
+ */
+export function compareWithNational(
+  registry: readonly (ComparedDose & { inTransit: boolean })[],
+  national: readonly ComparedDose[],
+): { rows: ComparisonRow[]; nationalShowsFewer: boolean } {
+  const unmatched = [...national];
+  const rows: ComparisonRow[] = registry.map(({ inTransit, ...dose }) => {
+    const at = unmatched.findIndex(
+      (other) => other.date === dose.date && other.productCode === dose.productCode,
+    );
+    const match = at < 0 ? null : (unmatched.splice(at, 1)[0] ?? null);
+    const status: ComparisonStatus =
+      match === null
+        ? 'only_registry'
+        : match.doseNumber === dose.doseNumber
+          ? 'same'
+          : 'dose_number_differs';
+    return { status, registry: dose, national: match, inTransit };
+  });
+  for (const dose of unmatched)
+    rows.push({ status: 'only_national', registry: null, national: dose, inTransit: false });
+  rows.sort((a, b) => {
+    const dateOf = (row: ComparisonRow) => (row.registry ?? row.national)?.date ?? '';
+    return dateOf(a).localeCompare(dateOf(b));
+  });
+  const settled = registry.filter((dose) => !dose.inTransit).length;
+  const nationalFromRegistries = national.filter((dose) => dose.regionCode !== null).length;
+  return { rows, nationalShowsFewer: nationalFromRegistries < settled };
+}
+
+/**
+ * VAX-7: the dose number the national situation suggests for a dose given on `date`: one after the
+ * doses given before that day anywhere (every region and abroad), itself excepted.
+ */
+export function proposedDoseNumber(national: readonly ComparedDose[], date: string): number {
+  return national.filter((other) => other.date < date).length + 1;
+}

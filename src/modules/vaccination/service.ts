@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
 import { romeDate, type Clock } from '../../platform/clock.ts';
 import { ageOn } from '../../platform/calendar.ts';
@@ -11,6 +11,10 @@ import {
   administrationsOf,
   anomalyReports,
   competentAuthority,
+  consentsAwaitingJudge,
+  lockConsent,
+  setJudgeValidation,
+  findAdministration,
   infectionsOf,
   insertAdministration,
   insertAnomalyReport,
@@ -38,9 +42,11 @@ import {
   kindOfDoseNumber,
   needsJudgeValidation,
   doseFindings,
-  GIAVA_2021_POLICY,
   isCertificateMobile,
   proposeDose,
+  compareWithNational,
+  proposedDoseNumber,
+  type ComparedDose,
   type ConsentSituation,
   type DoseKind,
   type Infection,
@@ -48,9 +54,15 @@ import {
   type ProductFacts,
   type RiskCategory,
   type SignerCapacity,
-  type VaccinationPolicy,
 } from './rules.ts';
 import type { AdministrationsTable, InfectionsTable } from './tables.ts';
+import {
+  NationalUnavailableError,
+  type AbroadVaccinationInput,
+  type NationalClient,
+} from '../../national/client.ts';
+import { policyInForce, shippedRegistryPolicies, type RegistryPolicyVersion } from './policy-file.ts';
+import { mobilityOf, personIdentifierOf, pendingAdministrationIds } from './national-repo.ts';
 import './errors.ts';
 
 /** SNOMED CT 840539006: COVID-19, the disease the COVID-only rules apply to. */
@@ -130,17 +142,33 @@ const productsAgainst = (
       .map((entry) => [entry.code, productFacts(entry)]),
   );
 
-/** The rules' view of the administrations of one disease (the products in `sameDisease`). */
-const pastDoses = (
-  rows: readonly AdministrationRow[],
+/**
+ * The rules' view of a person's administrations of one disease (the products in `sameDisease`), those
+ * recorded here and those given in other regions (NAT-2), in date order.
+ */
+async function pastDoses(
+  db: Kysely<DB>,
+  personId: number,
   sameDisease: ReadonlyMap<string, ProductFacts>,
-): PastDose[] =>
-  rows.flatMap((row) => {
-    const facts = sameDisease.get(row.product_code);
-    return facts === undefined
-      ? []
-      : [{ date: row.administered_on, product: facts, doseNumber: row.dose_number, kind: row.dose_kind }];
-  });
+): Promise<PastDose[]> {
+  const here = await administrationsOf(db, personId);
+  const elsewhere = await mobilityOf(db, personId);
+  return [...here, ...elsewhere]
+    .flatMap((row) => {
+      const facts = sameDisease.get(row.product_code ?? '');
+      return facts === undefined || row.administered_on === null || row.dose_number === null
+        ? []
+        : [
+            {
+              date: row.administered_on,
+              product: facts,
+              doseNumber: row.dose_number,
+              kind: row.dose_kind ?? 'primary',
+            },
+          ];
+    })
+    .sort((a, b) => a.date.localeCompare(b.date));
+}
 
 /**
  * The immunization registry's use cases (spec 40-vaccination.md), first slice: recording an
@@ -152,7 +180,9 @@ export class VaccinationService {
     private readonly clock: Clock,
     private readonly eligibility: EligibilityService,
     private readonly booking: BookingService,
-    private readonly policy: VaccinationPolicy = GIAVA_2021_POLICY,
+    private readonly national: NationalClient,
+    private readonly regionCode: string,
+    private readonly policies: readonly RegistryPolicyVersion[] = shippedRegistryPolicies(),
   ) {}
 
   /**
@@ -166,6 +196,12 @@ export class VaccinationService {
     let bookingId: number | null = null;
     if (input.bookingCode !== undefined) {
       const booking = await this.booking.getBooking(input.bookingCode, undefined);
+      if (booking.status !== 'confirmed') {
+        throw new DomainError('CHECK_IN_BOOKING_CANCELLED', {
+          pointer: '/bookingCode',
+          params: { code: input.bookingCode },
+        });
+      }
       if (personId !== undefined && personId !== booking.person_id) {
         throw new DomainError('CHECK_IN_BOOKING_OF_ANOTHER_PERSON', {
           pointer: '/bookingCode',
@@ -207,21 +243,21 @@ export class VaccinationService {
     if (covid && contacts.mobile !== null && !isCertificateMobile(contacts.mobile)) {
       throw new DomainError('CERTIFICATE_MOBILE_INVALID', { pointer: '/certificateContacts/mobile' });
     }
-    const planVersion = covid ? (await this.eligibility.planInForce(on)).national.id : null;
+    const planVersion = covid ? await this.nationalPlanOn(on) : null;
     const sameDisease = productsAgainst(catalogue, product);
     const forPerson = personId;
     return this.db.transaction().execute(async (trx) => {
       const person = await lockPersonForDose(trx, forPerson);
       if (person === undefined)
         throw new DomainError('ADMINISTRATION_PERSON_NOT_FOUND', { pointer: '/personId' });
-      const history = pastDoses(await administrationsOf(trx, forPerson), sameDisease);
+      const history = await pastDoses(trx, forPerson, sameDisease);
       const infections = covid ? infectionFacts(await infectionsOf(trx, forPerson)) : [];
       const facts = productFacts(product);
       let doseNumber = history.length + 1;
       let kind: DoseKind = 'primary';
       let overridden: ReturnType<typeof doseFindings> = [];
       if (covid) {
-        const proposal = proposeDose(history, infections, on, this.policy);
+        const proposal = proposeDose(history, infections, on, policyInForce(this.policies, on));
         if ('refusal' in proposal) {
           throw new DomainError(proposal.refusal, { params: { allowedFrom: proposal.allowedFrom } });
         }
@@ -236,7 +272,7 @@ export class VaccinationService {
           },
           history,
           infections,
-          this.policy,
+          policyInForce(this.policies, on),
         );
         const refusal = findings.find((finding) => finding.severity === 'refusal');
         if (refusal !== undefined) throw new DomainError(refusal.code, { params: refusal.params ?? {} });
@@ -292,7 +328,21 @@ export class VaccinationService {
               none_given: contacts.mobile === null && contacts.email === null,
             }
           : null,
-      );
+      ).catch((error: unknown) => {
+        // Check-in: the booking is fulfilled by a record already (booking_id is unique).
+        if (
+          typeof error === 'object' &&
+          error !== null &&
+          'constraint' in error &&
+          error.constraint === 'administrations_booking_id_key'
+        ) {
+          throw new DomainError('CHECK_IN_BOOKING_ALREADY_FULFILLED', {
+            pointer: '/bookingCode',
+            params: { code: input.bookingCode ?? '' },
+          });
+        }
+        throw error;
+      });
       await recordAudit(trx, context, {
         entityType: 'administration',
         entityId: row.id,
@@ -326,11 +376,11 @@ export class VaccinationService {
       if (person === undefined || product === undefined)
         throw new Error(`administration ${id} lost its person or product`);
       const sameDisease = productsAgainst(catalogue, product);
-      const history = pastDoses(await administrationsOf(trx, before.person_id), sameDisease);
+      const history = await pastDoses(trx, before.person_id, sameDisease);
       const cycle = cycleState(
         history,
         infectionFacts(await infectionsOf(trx, before.person_id)),
-        this.policy,
+        policyInForce(this.policies, before.administered_on),
       );
       const kind = kindOfDoseNumber(doseNumber, cycle.dosesNeeded, before.dose_kind);
       if (product.targetDisease.snomed === COVID_19) {
@@ -342,7 +392,7 @@ export class VaccinationService {
             healthCondition: before.health_condition,
           },
           before.administered_on,
-          this.policy,
+          policyInForce(this.policies, before.administered_on),
         );
         if (refusal !== null) throw new DomainError(refusal.code, { params: refusal.params ?? {} });
       }
@@ -650,6 +700,39 @@ export class VaccinationService {
   }
 
   /**
+   * CONS-3: records that the tutelary judge validated a director's consent. Recording it again changes
+   * nothing; a consent that needed no validation is refused.
+   */
+  async recordJudgeValidation(id: number, validatedAt: Date, context: ActingContext) {
+    if (validatedAt > context.now)
+      throw new DomainError('CONSENT_JUDGE_IN_THE_FUTURE', { pointer: '/validatedAt' });
+    return this.db.transaction().execute(async (trx) => {
+      const before = await lockConsent(trx, id);
+      if (before === undefined) throw new DomainError('CONSENT_NOT_FOUND', { pointer: '/id' });
+      if (before.judge_validation_due_at === null) throw new DomainError('CONSENT_JUDGE_NOT_REQUIRED');
+      if (before.judge_validated_at !== null) return before;
+      const after = await setJudgeValidation(trx, id, validatedAt);
+      await recordAudit(trx, context, {
+        entityType: 'consent',
+        entityId: id,
+        action: 'judge_validation',
+        before,
+        after,
+      });
+      return after;
+    });
+  }
+
+  /** CONS-3: the consents waiting for the judge at some points (null: all), the late ones flagged. */
+  async consentsAwaitingJudge(pointIds: readonly number[] | null) {
+    const now = this.clock.now();
+    return (await consentsAwaitingJudge(this.db, pointIds)).map((row) => ({
+      ...row,
+      overdue: row.judge_validation_due_at !== null && row.judge_validation_due_at < now,
+    }));
+  }
+
+  /**
    * CONS-5: a refusal is recorded, never overridden. For a health worker vaccination is a legal duty
    * (DL 44/2021): the answer says so, for the authority's procedure.
    */
@@ -669,9 +752,319 @@ export class VaccinationService {
     return { consent: refusal, legalDuty: healthWorker };
   }
 
-  /** VAX-5: the person's administrations recorded here, in date order. */
-  async history(personId: number): Promise<AdministrationRow[]> {
-    return administrationsOf(this.db, personId);
+  /**
+   * The national plan version in force on the day of a COVID dose, kept on the record; null for a dose
+   * given before the first version loaded (the campaign began in December 2020, the shipped plan data in
+   * March 2021): such a dose is still recorded, not refused with the plan's 503.
+   */
+  private async nationalPlanOn(on: string): Promise<string | null> {
+    try {
+      return (await this.eligibility.planInForce(on)).national.id;
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'PLAN_NOT_IN_FORCE') return null;
+      throw error;
+    }
+  }
+
+  /**
+   * REG-7: moves the registry's records of an obsolete identity to the current one, inside the caller's
+   * transaction, then renumbers the current identity's COVID doses from its whole history (VAX-6; numbers
+   * forced by hand stay). Each renumbered dose is audited before → after, and every change of an
+   * administration reaches the national outbox through its trigger (NAT-1).
+   */
+  async moveRecords(trx: Transaction<DB>, fromId: number, toId: number, context: ActingContext) {
+    const moved: Record<string, number> = {};
+    for (const [table, key] of [
+      ['administrations', 'administrations'],
+      ['infections', 'infections'],
+      ['consents', 'consents'],
+      ['anomaly_reports', 'anomalyReports'],
+      ['mobility_administrations', 'mobilityAdministrations'],
+    ] as const) {
+      const result =
+        await sql`UPDATE ${sql.table(table)} SET person_id = ${toId} WHERE person_id = ${fromId}`.execute(
+          trx,
+        );
+      moved[key] = Number(result.numAffectedRows ?? 0n);
+    }
+    moved.renumbered =
+      moved.administrations === 0 && moved.mobilityAdministrations === 0
+        ? 0
+        : await this.renumber(trx, toId, context);
+    return moved;
+  }
+
+  /** VAX-6 over a merged history: each COVID dose not forced by hand gets the number its past gives it. */
+  private async renumber(trx: Transaction<DB>, personId: number, context: ActingContext): Promise<number> {
+    const catalogue = await listProducts(trx);
+    const covid = new Map(
+      catalogue
+        .filter((entry) => entry.targetDisease.snomed === COVID_19)
+        .map((entry) => [entry.code, productFacts(entry)]),
+    );
+    const infections = infectionFacts(await infectionsOf(trx, personId));
+    const here = (await administrationsOf(trx, personId)).filter((row) => covid.has(row.product_code));
+    const elsewhere = (await mobilityOf(trx, personId)).flatMap((row) => {
+      const product = covid.get(row.product_code ?? '');
+      return product && row.administered_on !== null && row.dose_number !== null
+        ? [
+            {
+              date: row.administered_on,
+              product,
+              doseNumber: row.dose_number,
+              kind: row.dose_kind ?? 'primary',
+            },
+          ]
+        : [];
+    });
+    const timeline = [
+      ...here.map((row) => ({ date: row.administered_on, row })),
+      ...elsewhere.map((dose) => ({ date: dose.date, dose })),
+    ].sort((a, b) => a.date.localeCompare(b.date));
+    const history: PastDose[] = [];
+    let renumbered = 0;
+    for (const entry of timeline) {
+      if ('dose' in entry) {
+        history.push(entry.dose);
+        continue;
+      }
+      const { row } = entry;
+      const product = covid.get(row.product_code);
+      if (product === undefined) continue;
+      let doseNumber = row.dose_number;
+      let kind = row.dose_kind;
+      if (row.dose_number_forced_at === null) {
+        const proposal = proposeDose(
+          history,
+          infections,
+          row.administered_on,
+          policyInForce(this.policies, row.administered_on),
+        );
+        // A dose the rules would refuse today was still given: it keeps its number.
+        if (!('refusal' in proposal)) {
+          doseNumber = proposal.doseNumber;
+          kind = row.dose_kind === 'additional' ? 'additional' : proposal.kind;
+        }
+      }
+      if (doseNumber !== row.dose_number || kind !== row.dose_kind) {
+        const after = await updateAdministration(trx, row.id, {
+          dose_number: doseNumber,
+          assigned_dose_number: doseNumber,
+          dose_kind: kind,
+        });
+        await recordAudit(trx, context, {
+          entityType: 'administration',
+          entityId: row.id,
+          action: 'renumber_after_identity_move',
+          before: row,
+          after,
+        });
+        renumbered++;
+      }
+      history.push({ date: row.administered_on, product, doseNumber, kind });
+    }
+    return renumbered;
+  }
+
+  /** VAX-5: the person's administrations recorded here, and those given in other regions (NAT-2). */
+  async history(personId: number) {
+    return {
+      here: await administrationsOf(this.db, personId),
+      otherRegions: await mobilityOf(this.db, personId),
+    };
+  }
+
+  /** VAX-8a, NAT-1: only users of the recording point delete a record; the mark goes to the nation. */
+  async deleteAdministration(
+    id: number,
+    reason: string,
+    actorPointIds: readonly number[],
+    context: ActingContext,
+  ): Promise<AdministrationRow> {
+    return this.db.transaction().execute(async (trx) => {
+      const before = await lockAdministration(trx, id);
+      if (before === undefined) throw new DomainError('ADMINISTRATION_NOT_FOUND', { pointer: '/id' });
+      if (!actorPointIds.includes(before.vaccination_point_id)) {
+        throw new DomainError('ADMINISTRATION_EDIT_OUT_OF_SCOPE');
+      }
+      // The booking it fulfilled can be checked in again by a correct record.
+      const after = await updateAdministration(trx, id, {
+        deleted_at: context.now,
+        deleted_by: Number(context.actorId),
+        deletion_reason: reason,
+        booking_id: null,
+      });
+      await recordAudit(trx, context, {
+        entityType: 'administration',
+        entityId: id,
+        action: 'delete',
+        before,
+        after,
+      });
+      return after;
+    });
+  }
+
+  /**
+   * VAX-5, NAT-4 "check all regions": the registry's COVID doses beside the health-card system's,
+   * differences named. VAX-8: when the national system shows fewer, the registry's numbers stand and
+   * an anomaly report goes to the competent authority (one open report per person is enough).
+   */
+  async checkAllRegions(personId: number, context: ActingContext) {
+    const identifier = await personIdentifierOf(this.db, personId);
+    if (identifier === undefined)
+      throw new DomainError('ADMINISTRATION_PERSON_NOT_FOUND', { pointer: '/personId' });
+    if (identifier === null) throw new DomainError('ADMINISTRATION_PERSON_WITHOUT_IDENTIFIER');
+    const national = await this.nationalDoses(identifier);
+    const covidCodes = new Set(
+      (await listProducts(this.db))
+        .filter((entry) => entry.targetDisease.snomed === COVID_19)
+        .map((entry) => entry.code),
+    );
+    const { here, otherRegions } = await this.history(personId);
+    const inTransit = await pendingAdministrationIds(this.db, personId);
+    const registry = [
+      ...here
+        .filter((row) => covidCodes.has(row.product_code))
+        .map((row) => ({
+          date: row.administered_on,
+          productCode: row.product_code,
+          doseNumber: row.dose_number,
+          regionCode: this.regionCode,
+          countryCode: null,
+          inTransit: inTransit.has(row.id),
+        })),
+      ...otherRegions.flatMap((row) =>
+        row.administered_on !== null &&
+        row.product_code !== null &&
+        row.dose_number !== null &&
+        covidCodes.has(row.product_code)
+          ? [
+              {
+                date: row.administered_on,
+                productCode: row.product_code,
+                doseNumber: row.dose_number,
+                regionCode: row.region_code,
+                countryCode: null,
+                inTransit: false,
+              },
+            ]
+          : [],
+      ),
+    ].sort((a, b) => a.date.localeCompare(b.date));
+    const comparison = compareWithNational(registry, national);
+    let anomalyReportId: number | null = null;
+    if (comparison.nationalShowsFewer) {
+      // The report names a missing dose recorded here, so that it reaches the authority that gave it.
+      const missing = comparison.rows.find(
+        (row) =>
+          row.status === 'only_registry' && !row.inTransit && row.registry?.regionCode === this.regionCode,
+      )?.registry;
+      const administration = here.find(
+        (row) => row.administered_on === missing?.date && row.product_code === missing.productCode,
+      );
+      anomalyReportId = await this.raiseNationalDiscrepancy(personId, administration?.id ?? null, context);
+    }
+    return { ...comparison, anomalyReportId };
+  }
+
+  /** NAT-4 through the bounded national client: an operator is told to retry, never left waiting. */
+  private async nationalDoses(identifier: string): Promise<ComparedDose[]> {
+    try {
+      return (await this.national.healthCardVaccinations(identifier)).map((dose) => ({
+        date: dose.administeredOn,
+        productCode: dose.productCode,
+        doseNumber: dose.doseNumber,
+        regionCode: dose.regionCode,
+        countryCode: dose.countryCode,
+      }));
+    } catch (error) {
+      if (error instanceof NationalUnavailableError) {
+        throw new DomainError('NATIONAL_VACCINATIONS_UNREACHABLE', { headers: { 'retry-after': '30' } });
+      }
+      throw error;
+    }
+  }
+
+  /** VAX-8: files the discrepancy report unless one is already open for the person; its id. */
+  private async raiseNationalDiscrepancy(
+    personId: number,
+    administrationId: number | null,
+    context: ActingContext,
+  ): Promise<number> {
+    const open = await anomalyReports(this.db, {
+      authorities: null,
+      status: undefined,
+      personId,
+      concerns: 'national',
+    });
+    const pending = open.find((report) => report.status !== 'closed');
+    if (pending !== undefined) return pending.id;
+    const report = await this.fileAnomalyReport(
+      {
+        personId,
+        administrationId,
+        concerns: 'national',
+        description:
+          'VAX-8: il sistema nazionale mostra meno dosi dell’anagrafe vaccinale; vale il numero dell’anagrafe. / The national system shows fewer doses than the registry; the registry’s number stands.',
+      },
+      context,
+    );
+    return report.id;
+  }
+
+  /**
+   * VAX-7: what the dose-number screen shows: the number assigned, the current one, the one the national
+   * situation suggests, that situation in date order, and whether the number was forced before. When the
+   * national side does not answer the screen still opens, without the national part.
+   */
+  async doseNumberScreen(id: number) {
+    const row = await findAdministration(this.db, id);
+    if (row === undefined) throw new DomainError('ADMINISTRATION_NOT_FOUND', { pointer: '/id' });
+    const identifier = await personIdentifierOf(this.db, row.person_id);
+    let national: ComparedDose[] | null = null;
+    if (identifier) {
+      try {
+        national = await this.nationalDoses(identifier);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+      }
+    }
+    const others = national?.filter(
+      (dose) => !(dose.date === row.administered_on && dose.productCode === row.product_code),
+    );
+    return {
+      administration: row,
+      assigned: row.assigned_dose_number,
+      current: row.dose_number,
+      proposed: others === undefined ? null : proposedDoseNumber(others, row.administered_on),
+      nationalSituation: national,
+      forcedBefore: row.dose_number_forced_at !== null,
+    };
+  }
+
+  /** NAT-3: a vaccination given abroad goes to the health-card system only, never to the registries. */
+  async enterAbroadVaccination(personId: number, input: AbroadVaccinationInput, context: ActingContext) {
+    const identifier = await personIdentifierOf(this.db, personId);
+    if (identifier === undefined)
+      throw new DomainError('ADMINISTRATION_PERSON_NOT_FOUND', { pointer: '/personId' });
+    if (identifier === null) throw new DomainError('ADMINISTRATION_PERSON_WITHOUT_IDENTIFIER');
+    let entered;
+    try {
+      entered = await this.national.enterAbroadVaccination(identifier, input);
+    } catch (error) {
+      if (error instanceof NationalUnavailableError) {
+        throw new DomainError('NATIONAL_VACCINATIONS_UNREACHABLE', { headers: { 'retry-after': '30' } });
+      }
+      throw error;
+    }
+    await recordAudit(this.db, context, {
+      entityType: 'person',
+      entityId: personId,
+      action: 'enter_abroad_vaccination',
+      after: entered,
+    });
+    return entered;
   }
 
   /** VAX-3: records made later than `lateAfterMinutes` after the administration, by point and operator. */

@@ -42,6 +42,11 @@ export interface AdministrationsTable {
   dose_number_forced_by: number | null;
   /** CONS-4: recorded at a later dose of a cycle, whose first dose's consent holds. */
   health_changed_since_consent: boolean | null;
+  /** NAT-1: grows with every change (a trigger); the national side applies each version once. */
+  version: Generated<number>;
+  deleted_at: Date | null;
+  deleted_by: number | null;
+  deletion_reason: string | null;
 }
 
 export interface ConsentsTable {
@@ -81,6 +86,8 @@ export interface InfectionsTable {
   region_code: string | null;
   recorded_at: Date;
   recorded_by: string | null;
+  /** VAX-14: the surveillance system's case id; null for operators' entries. */
+  surveillance_case_id: string | null;
 }
 
 export const ANOMALY_STATUSES = ['open', 'in_progress', 'closed'] as const;
@@ -99,7 +106,50 @@ export interface AnomalyReportsTable {
   updated_at: Date;
 }
 
+/* National flows (migrations/0016_national_flows.sql). */
+
+export const NATIONAL_OUTCOMES = ['applied', 'duplicate', 'superseded'] as const;
+
+export interface NationalOutboxTable {
+  id: Generated<number>;
+  person_id: number;
+  administration_id: number;
+  version: number;
+  created_at: Generated<Date>;
+  available_at: Generated<Date>;
+  claimed_until: Date | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  acknowledged_at: Date | null;
+  outcome: (typeof NATIONAL_OUTCOMES)[number] | null;
+}
+
+export interface MobilityAdministrationsTable {
+  region_code: string;
+  source_id: string;
+  version: number;
+  person_id: number;
+  deleted: boolean;
+  administered_on: string | null;
+  product_code: string | null;
+  aic: string | null;
+  lot: string | null;
+  dose_number: number | null;
+  dose_kind: DoseKind | null;
+  received_at: Date;
+}
+
+export interface NationalFeedPositionsTable {
+  feed: 'mobility';
+  position: string;
+  leased_until: Date | null;
+  pulled_at: Date | null;
+}
+
 export interface VaccinationTables {
+  national_outbox: NationalOutboxTable;
+  mobility_administrations: MobilityAdministrationsTable;
+  national_feed_positions: NationalFeedPositionsTable;
   consents: ConsentsTable;
   anomaly_reports: AnomalyReportsTable;
   administrations: AdministrationsTable;

@@ -341,6 +341,38 @@ describeEachDatabase('Immunization registry', (database) => {
       expect(again.statusCode).toBe(409);
       const other = await record({ ...body, personId: adults[5] });
       expect(other.json()).toMatchObject({ code: 'CHECK_IN_BOOKING_OF_ANOTHER_PERSON' });
+      // A cancelled booking is not checked in.
+      const slot2 = await database()
+        .db.selectFrom('slots')
+        .select('id')
+        .where('vaccination_point_id', '=', point)
+        .where('day', '=', '2022-01-21')
+        .orderBy('starts_at', 'desc')
+        .executeTakeFirstOrThrow();
+      clock.set(NOW);
+      const { rows: others } = await sql<{ id: number }>`SELECT id FROM persons
+        WHERE birth_date BETWEEN '1942-01-01' AND '1946-12-31' AND status = 'active' AND id <> ${elderly}
+        ORDER BY id LIMIT 1`.execute(database().db);
+      const cancelled = await booking.book(
+        {
+          personId: Number(others[0]?.id),
+          slotId: slot2.id,
+          idempotencyKey: undefined,
+          channel: 'call_center',
+        },
+        setup,
+      );
+      await booking.cancel(cancelled.confirmation.booking.code, undefined, 'test', 'cancel', setup);
+      clock.set('2022-01-21T09:00:00Z');
+      const refused = await record(
+        administration({
+          productCode: undefined,
+          bookingCode: cancelled.confirmation.booking.code,
+          administeredAt: '2022-01-21T08:30:00Z',
+        }),
+      );
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json()).toMatchObject({ code: 'CHECK_IN_BOOKING_CANCELLED' });
     });
   });
 
@@ -691,10 +723,53 @@ describeEachDatabase('Immunization registry', (database) => {
       expect(response.statusCode, response.body).toBe(201);
       const consent = await database()
         .db.selectFrom('consents')
-        .select(['judge_validation_due_at'])
+        .select(['id', 'judge_validation_due_at'])
         .where('administration_id', '=', response.json<Administration>().id)
         .executeTakeFirstOrThrow();
       expect(consent.judge_validation_due_at?.toISOString()).toBe('2022-01-22T12:00:00.000Z');
+      const waiting = await app.inject({
+        method: 'GET',
+        url: '/reports/consents-awaiting-judge',
+        headers: await as('point_admin'),
+      });
+      expect(waiting.json()).toEqual([expect.objectContaining({ consentId: consent.id, overdue: false })]);
+      const validate = async (validatedAt: string) =>
+        app.inject({
+          method: 'PUT',
+          url: `/consents/${consent.id}/judge-validation`,
+          headers: await as('point_admin'),
+          payload: { validatedAt },
+        });
+      expect((await validate('2022-01-25T09:00:00Z')).statusCode).toBe(400);
+      const validated = await validate('2022-01-20T11:00:00Z');
+      expect(validated.statusCode, validated.body).toBe(200);
+      expect(validated.json()).toMatchObject({ judgeValidatedAt: '2022-01-20T11:00:00.000Z' });
+      // Recording it again changes nothing.
+      expect((await validate('2022-01-20T11:30:00Z')).json()).toMatchObject({
+        judgeValidatedAt: '2022-01-20T11:00:00.000Z',
+      });
+      const after = await app.inject({
+        method: 'GET',
+        url: '/reports/consents-awaiting-judge',
+        headers: await as('point_admin'),
+      });
+      expect(after.json()).toEqual([]);
+    });
+
+    it('CONS-3 a consent signed by the person needs no judge', async () => {
+      const signed = await database()
+        .db.selectFrom('consents')
+        .select('id')
+        .where('signer_capacity', '=', 'self')
+        .executeTakeFirstOrThrow();
+      const response = await app.inject({
+        method: 'PUT',
+        url: `/consents/${signed.id}/judge-validation`,
+        headers: await as('point_admin'),
+        payload: { validatedAt: '2022-01-20T11:00:00Z' },
+      });
+      expect(response.statusCode).toBe(409);
+      expect(response.json()).toMatchObject({ code: 'CONSENT_JUDGE_NOT_REQUIRED' });
     });
 
     it('CONS-5 a refusal is recorded; for a health worker the answer recalls the legal duty', async () => {

@@ -5,6 +5,24 @@ import { loadReferenceData } from '../../modules/reference/service.ts';
 import { generatePopulationIntoDatabase } from '../../modules/population/service.ts';
 import type { App } from '../http/types.ts';
 import type { fixedClock } from '../clock.ts';
+import type { ModuleRoutes } from '../http/app.ts';
+import { Type } from 'typebox';
+
+/** A signed-in write whose schema takes no extra field: it answers only if the CSRF field was consumed. */
+const formEcho: ModuleRoutes = (app) => {
+  app.post(
+    '/test/form-echo',
+    {
+      schema: {
+        operationId: 'testFormEcho',
+        body: Type.Object({ name: Type.String() }, { additionalProperties: false }),
+        response: { 200: Type.Object({ name: Type.String() }) },
+      },
+      config: { access: 'authenticated' },
+    },
+    (request) => request.body,
+  );
+};
 
 interface Grant {
   token: string;
@@ -20,7 +38,7 @@ describeEachDatabase('Sign-in and sessions', (database) => {
     await loadReferenceData(database());
     await generatePopulationIntoDatabase(database(), { people: 30, seed: 7 });
     await ensureStaffOfEveryRole(database());
-    ({ app, clock } = await buildTestApp(database()));
+    ({ app, clock } = await buildTestApp(database(), { extraModules: [formEcho] }));
     const people = await database()
       .db.selectFrom('persons')
       .select(['tax_code', 'health_card_number'])
@@ -191,6 +209,48 @@ describeEachDatabase('Sign-in and sessions', (database) => {
       headers: { 'x-csrf-token': grant.session.csrfToken },
     });
     expect(withToken.statusCode).toBe(204);
+  });
+
+  it('SEC-3 a form posted with the cookie carries the CSRF token in a hidden field instead of the header', async () => {
+    const grant = (await signInCitizen(citizen.taxCode, citizen.card)).json<Grant>();
+    const token = grant.session.csrfToken;
+    const post = (payload: string, headers: Record<string, string> = {}) =>
+      app.inject({
+        method: 'POST',
+        url: '/test/form-echo',
+        cookies: { vaxhub_session: grant.token },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        payload,
+      });
+
+    const accepted = await post(`name=Ada&_csrf=${encodeURIComponent(token)}`);
+    expect(accepted.statusCode).toBe(200);
+    expect(accepted.json()).toEqual({ name: 'Ada' });
+
+    for (const refused of [
+      await post('name=Ada'),
+      await post('name=Ada&_csrf=forged'),
+      await post(`name=Ada&_csrf=${encodeURIComponent(token)}&_csrf=${encodeURIComponent(token)}`),
+    ]) {
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json()).toMatchObject({ code: 'CSRF_TOKEN_INVALID', pointer: '/body/_csrf' });
+    }
+    // A header, when sent, is what counts: a wrong one is not rescued by a right field.
+    const wrongHeader = await post(`name=Ada&_csrf=${encodeURIComponent(token)}`, {
+      'x-csrf-token': 'forged',
+    });
+    expect(wrongHeader.json()).toMatchObject({
+      code: 'CSRF_TOKEN_INVALID',
+      pointer: '/headers/x-csrf-token',
+    });
+    // JSON clients can send headers: the field is accepted from forms only.
+    const json = await app.inject({
+      method: 'POST',
+      url: '/test/form-echo',
+      cookies: { vaxhub_session: grant.token },
+      payload: { name: 'Ada', _csrf: token },
+    });
+    expect(json.statusCode).toBe(403);
   });
 
   it('SEC-3 sessions expired for a day are swept at the next sign-in', async () => {

@@ -29,7 +29,8 @@ export function sessionView(actor: SignedInActor) {
       };
 }
 
-function grantSession(reply: FastifyReply, config: Config, grant: SessionGrant) {
+/** Sets the session cookie (the citizen portal's sign-in page uses the same) and answers the grant. */
+export function grantSession(reply: FastifyReply, config: Config, grant: SessionGrant) {
   void reply.setCookie(SESSION_COOKIE, grant.token, {
     httpOnly: true,
     sameSite: 'lax',

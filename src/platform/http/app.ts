@@ -11,13 +11,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from 'helmet';
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { Clock } from '../clock.ts';
 import { pickLanguage } from '../i18n.ts';
 import { isAllowed, type Access } from '../auth/roles.ts';
-import { AuthService, roleOf } from '../auth/service.ts';
+import { AuthService, roleOf, type Actor } from '../auth/service.ts';
 import { DomainError, ProblemSchema, renderProblem } from './problem.ts';
 import { fieldProblem } from './validation.ts';
 import type { App, RouteEntry } from './types.ts';
@@ -25,6 +25,8 @@ import './errors.ts';
 
 export const SESSION_COOKIE = 'vaxhub_session';
 export const CSRF_HEADER = 'x-csrf-token';
+/** The hidden form field a page without JavaScript sends the session's CSRF token in (ADR 0004). */
+export const CSRF_FIELD = '_csrf';
 const CORRELATION_HEADER = 'x-correlation-id';
 /** What a shed request is told: long enough for a surge's wave to pass, short enough not to lose the citizen. */
 const ADMISSION_RETRY_AFTER_SECONDS = 2;
@@ -170,6 +172,8 @@ export async function buildHttpApp(
     done();
   });
 
+  /** Cookie-authenticated form posts whose CSRF token is still to be read from the parsed body. */
+  const csrfFromForm = new WeakSet<FastifyRequest>();
   app.addHook('onRequest', async (request, reply) => {
     void reply.header(CORRELATION_HEADER, request.id);
     request.language = pickLanguage(request.headers['accept-language']);
@@ -187,14 +191,25 @@ export async function buildHttpApp(
         params: { role: role ?? '' },
       });
     }
-    if (
-      access !== 'public' &&
-      request.session?.via === 'cookie' &&
-      !SAFE_METHODS.has(request.method) &&
-      (request.actor.kind === 'anonymous' || request.headers[CSRF_HEADER] !== request.actor.csrfToken)
-    ) {
-      throw new DomainError('CSRF_TOKEN_INVALID', { pointer: `/headers/${CSRF_HEADER}` });
+    if (access !== 'public' && request.session?.via === 'cookie' && !SAFE_METHODS.has(request.method)) {
+      const header = request.headers[CSRF_HEADER];
+      // A form posted without JavaScript cannot set a header: its token comes in a hidden field, which
+      // can only be read once the body is parsed (preValidation, below).
+      if (header === undefined && isUrlEncodedForm(request)) csrfFromForm.add(request);
+      else if (!sameCsrfToken(header, request.actor)) {
+        throw new DomainError('CSRF_TOKEN_INVALID', { pointer: `/headers/${CSRF_HEADER}` });
+      }
     }
+  });
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (!csrfFromForm.delete(request)) return done();
+    const body = isRecord(request.body) ? request.body : {};
+    if (!sameCsrfToken(body[CSRF_FIELD], request.actor)) {
+      return done(new DomainError('CSRF_TOKEN_INVALID', { pointer: `/body/${CSRF_FIELD}` }));
+    }
+    // The token belongs to the platform, not to the operation: the route's schema never sees it.
+    delete body[CSRF_FIELD];
+    done();
   });
 
   app.setNotFoundHandler((request, reply) =>
@@ -254,6 +269,25 @@ export async function buildHttpApp(
     () => app.swagger(),
   );
   return { app, routes };
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function isUrlEncodedForm(request: FastifyRequest): boolean {
+  const type = request.headers['content-type'];
+  return (
+    typeof type === 'string' &&
+    type.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded'
+  );
+}
+
+/** Compared in constant time, so response timing does not reveal how much of a guessed token was right. */
+function sameCsrfToken(given: unknown, actor: Actor): boolean {
+  if (typeof given !== 'string' || actor.kind === 'anonymous') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(actor.csrfToken);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function readSessionToken(request: FastifyRequest): { token: string; via: 'cookie' | 'bearer' } | undefined {

@@ -47,7 +47,8 @@ export class DomainError extends Error {
     readonly options: {
       /** JSON pointer of the field at fault, e.g. `/body/taxCode`. */
       pointer?: string;
-      params?: Record<string, string | number>;
+      /** A Localized value is rendered in the answer's language. */
+      params?: Record<string, string | number | Localized>;
       /** Extra machine-readable facts for the client (never personal data of others). */
       extensions?: Record<string, unknown>;
       headers?: Record<string, string>;
@@ -78,6 +79,19 @@ export const ProblemSchema = Type.Object(
 
 export type Problem = Static<typeof ProblemSchema>;
 
+function inLanguage(
+  params: Record<string, string | number | Localized> | undefined,
+  language: Language,
+): Record<string, string | number> | undefined {
+  if (params === undefined) return undefined;
+  return Object.fromEntries(
+    Object.entries(params).map(([name, value]) => [
+      name,
+      typeof value === 'object' ? value[language] : value,
+    ]),
+  );
+}
+
 export function renderProblem(
   code: string,
   language: Language,
@@ -90,7 +104,7 @@ export function renderProblem(
     type: `/problems/${code}`,
     title: definition.title[language],
     status: definition.status,
-    detail: format(definition.detail[language], options.params),
+    detail: format(definition.detail[language], inLanguage(options.params, language)),
     code,
     correlationId,
     ...(options.pointer ? { pointer: options.pointer } : {}),

@@ -1,0 +1,160 @@
+import type { Kysely } from 'kysely';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from '../../platform/clock.ts';
+import type { DB } from '../../platform/db/schema.ts';
+import { NationalUnavailableError, type NationalClient } from '../../national/client.ts';
+import {
+  acknowledge,
+  claimOutbox,
+  leaseFeed,
+  outboxFigures,
+  postpone,
+  releaseFeed,
+  storeMobilityPage,
+  type ClaimedMessage,
+} from './national-repo.ts';
+
+/** How long a worker's claim on a message or on the feed lasts: well beyond one bounded national call. */
+const LEASE_SECONDS = 60;
+const BATCH_SIZE = 100;
+const FEED_PAGE = 500;
+/** Deliveries of one batch in flight at once (a batch holds at most one message per person). */
+const PARALLEL_DELIVERIES = 8;
+const MAX_RETRY_DELAY_MS = 5 * 60_000;
+/** A foreigner whose identifier is pending (REG-9) cannot be sent yet: look again in an hour. */
+const PENDING_IDENTIFIER_DELAY_MS = 60 * 60_000;
+
+/** NAT-1: the wait before the next attempt after `attempts` failed ones: doubling, capped at 5 minutes. */
+export function retryDelayMs(attempts: number, baseMs: number): number {
+  return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), MAX_RETRY_DELAY_MS);
+}
+
+export interface SyncRun {
+  delivered: number;
+  failed: number;
+  mobilityStored: number;
+  mobilityUnavailable: boolean;
+}
+
+/**
+ * The registry's side of the national flows: delivers the outbox (NAT-1) and reads the mobility feed
+ * (NAT-2). Any number of processes may run it on one database: claims and the feed are leased in the
+ * database, so no two processes send the same message at once or read the same page twice.
+ */
+export class NationalSync {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly national: NationalClient,
+    private readonly regionCode: string,
+    private readonly clock: Clock,
+    private readonly logger: FastifyBaseLogger,
+    private readonly retryBaseMs: number,
+  ) {}
+
+  /** Delivers every due message (batch after batch) and reads the feed to its end. */
+  async runOnce(): Promise<SyncRun> {
+    let delivered = 0;
+    let failed = 0;
+    for (;;) {
+      const batch = await claimOutbox(this.db, BATCH_SIZE, LEASE_SECONDS);
+      if (batch.length === 0) break;
+      for (let i = 0; i < batch.length; i += PARALLEL_DELIVERIES) {
+        const outcomes = await Promise.all(
+          batch.slice(i, i + PARALLEL_DELIVERIES).map((message) => this.deliver(message)),
+        );
+        delivered += outcomes.filter(Boolean).length;
+        failed += outcomes.filter((ok) => !ok).length;
+      }
+      // A failure leaves the person's later messages waiting: the next batch would only find others.
+      if (failed > 0) break;
+    }
+    const mobility = await this.pullMobility();
+    return { delivered, failed, mobilityStored: mobility.stored, mobilityUnavailable: mobility.unavailable };
+  }
+
+  private async deliver(message: ClaimedMessage): Promise<boolean> {
+    if (message.personIdentifier === null) {
+      await postpone(this.db, message.id, 'identifier pending', PENDING_IDENTIFIER_DELAY_MS);
+      return false;
+    }
+    const change = message.deleted
+      ? { version: message.version, deleted: true as const, personIdentifier: message.personIdentifier }
+      : {
+          version: message.version,
+          deleted: false as const,
+          personIdentifier: message.personIdentifier,
+          administeredOn: message.administeredOn,
+          productCode: message.productCode,
+          aic: message.aic,
+          lot: message.lot,
+          doseNumber: message.doseNumber,
+          doseKind: message.doseKind,
+          covid: message.covid,
+        };
+    try {
+      const receipt = await this.national.putAdministration(
+        this.regionCode,
+        String(message.administrationId),
+        change,
+      );
+      await acknowledge(this.db, message.id, receipt.outcome);
+      return true;
+    } catch (error) {
+      if (!(error instanceof NationalUnavailableError)) throw error;
+      const delay = retryDelayMs(message.attempts, this.retryBaseMs);
+      this.logger.warn(
+        { outboxId: message.id, attempts: message.attempts, reason: error.reason, retryInMs: delay },
+        'national delivery failed; will retry',
+      );
+      await postpone(this.db, message.id, `${error.reason}: ${error.message}`, delay);
+      return false;
+    }
+  }
+
+  /** NAT-2: reads the feed from this region's position to its end, page by page. */
+  private async pullMobility(): Promise<{ stored: number; unavailable: boolean }> {
+    let stored = 0;
+    for (;;) {
+      const position = await leaseFeed(this.db, LEASE_SECONDS);
+      if (position === undefined) return { stored, unavailable: false };
+      let page;
+      try {
+        page = await this.national.mobility(this.regionCode, position, FEED_PAGE);
+      } catch (error) {
+        await releaseFeed(this.db);
+        if (!(error instanceof NationalUnavailableError)) throw error;
+        this.logger.warn({ reason: error.reason }, 'national mobility feed unavailable; will retry');
+        return { stored, unavailable: true };
+      }
+      const result = await storeMobilityPage(this.db, page.items, page.next, this.clock.now());
+      stored += result.stored;
+      if (page.items.length < FEED_PAGE) return { stored, unavailable: false };
+    }
+  }
+
+  figures() {
+    return outboxFigures(this.db);
+  }
+
+  /** Runs every `intervalMs` in the background until stop(); a failed run is logged and tried again. */
+  start(intervalMs: number): void {
+    const tick = (): void => {
+      this.running = this.runOnce()
+        .catch((error: unknown) => this.logger.error({ err: error }, 'national sync run failed'))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(tick, intervalMs).unref();
+        });
+    };
+    this.timer = setTimeout(tick, intervalMs).unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+}

@@ -1,0 +1,39 @@
+import type { Generated } from 'kysely';
+
+/* The national vaccination registry and the health-card system's vaccinations (migrations/0002). */
+
+export const DOSE_KINDS = ['primary', 'additional', 'booster'] as const;
+export type DoseKind = (typeof DOSE_KINDS)[number];
+
+export interface NationalAdministrationsTable {
+  region_code: string;
+  source_id: string;
+  version: number;
+  change_sequence: Generated<string>;
+  deleted: boolean;
+  person_identifier: string;
+  administered_on: string | null;
+  product_code: string | null;
+  aic: string | null;
+  lot: string | null;
+  dose_number: number | null;
+  dose_kind: DoseKind | null;
+  covid: boolean | null;
+  received_at: Date;
+}
+
+export interface HealthCardVaccinationsTable {
+  id: Generated<number>;
+  person_identifier: string;
+  source: 'registry' | 'abroad';
+  region_code: string | null;
+  source_id: string | null;
+  country_code: string | null;
+  administered_on: string;
+  product_code: string;
+  aic: string | null;
+  dose_number: number;
+  dose_kind: DoseKind;
+  entered_by: string | null;
+  recorded_at: Date;
+}
