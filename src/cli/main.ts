@@ -11,6 +11,7 @@ import { registerNationalCommands } from '../national/cli.ts';
 import { registerEligibilityCommands } from '../modules/eligibility/cli.ts';
 import { registerBookingCommands } from '../modules/booking/cli.ts';
 import { registerVaccinationCommands } from '../modules/vaccination/cli.ts';
+import { registerCertificateCommands } from '../modules/certificates/cli.ts';
 
 const program = new Command('vaxhub')
   .description('Vaxhub: the regional vaccination campaign platform, and its tools for bulk work')
@@ -26,6 +27,7 @@ registerNationalCommands(program);
 registerEligibilityCommands(program);
 registerBookingCommands(program);
 registerVaccinationCommands(program);
+registerCertificateCommands(program);
 
 try {
   await program.parseAsync(process.argv);
