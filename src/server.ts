@@ -11,6 +11,7 @@ import { eligibilityRoutes } from './modules/eligibility/routes.ts';
 import { bookingRoutes } from './modules/booking/routes.ts';
 import { vaccinationRoutes } from './modules/vaccination/routes.ts';
 import { portalRoutes } from './modules/portal/routes.ts';
+import { messagingRoutes } from './modules/messaging/routes.ts';
 
 /** Every module's routes, in one list: adding a module to the platform is one line here. */
 export const MODULES: ModuleRoutes[] = [
@@ -22,6 +23,7 @@ export const MODULES: ModuleRoutes[] = [
   bookingRoutes,
   vaccinationRoutes,
   portalRoutes,
+  messagingRoutes,
 ];
 
 export function buildServer(options: { config: Config; database: Database; clock: Clock; logger: Logger }) {

@@ -23,6 +23,9 @@ export async function buildTestApp(
     // Tests run the national flows themselves (POST /national-flow/runs), at the moment they choose.
     NATIONAL_SYNC_INTERVAL_MS: '0',
     NATIONAL_RETRY_BASE_MS: '0',
+    // Likewise messages to people (POST /messaging/runs).
+    MESSAGING_INTERVAL_MS: '0',
+    MESSAGING_RETRY_BASE_MS: '0',
     ...options.env,
   });
   const { app, routes } = await buildHttpApp({

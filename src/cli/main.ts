@@ -10,6 +10,7 @@ import { registerForeignerCommands } from '../modules/registry/foreigners-cli.ts
 import { registerNationalCommands } from '../national/cli.ts';
 import { registerEligibilityCommands } from '../modules/eligibility/cli.ts';
 import { registerBookingCommands } from '../modules/booking/cli.ts';
+import { registerMessagingCommands } from '../modules/messaging/cli.ts';
 import { registerVaccinationCommands } from '../modules/vaccination/cli.ts';
 import { registerCertificateCommands } from '../modules/certificates/cli.ts';
 
@@ -26,6 +27,7 @@ registerForeignerCommands(program);
 registerNationalCommands(program);
 registerEligibilityCommands(program);
 registerBookingCommands(program);
+registerMessagingCommands(program);
 registerVaccinationCommands(program);
 registerCertificateCommands(program);
 

@@ -13,6 +13,7 @@ import { STAFF_ROLES, type StaffRole } from '../platform/auth/roles.ts';
 import { buildServer } from '../server.ts';
 import { seedDemo, seedDemoCapacity, seedDemoFragileList, DEMO_PASSWORD } from '../modules/demo/seed.ts';
 import { UsageError, withDatabase, parsePositiveInteger } from './context.ts';
+import { startDemoMail } from '../modules/messaging/cli.ts';
 
 async function openConfigured(config: Config): Promise<Database> {
   return openDatabase({
@@ -90,6 +91,7 @@ export function registerPlatformCommands(program: Command): void {
       const applied = await migrateToLatest(database.db);
       if (applied.length > 0) console.log(`migrations applied: ${applied.join(', ')}`);
       const summary = await seedDemo(database, systemClock, (line) => console.log(line));
+      const mail = await startDemoMail(config);
       const children: ChildProcess[] = [];
       await serve(
         config,
@@ -104,6 +106,7 @@ export function registerPlatformCommands(program: Command): void {
             `  OpenAPI:         ${url}/openapi.json`,
             `  Health:          ${url}/health`,
             `  National simulator: ${config.NATIONAL_URL}/docs (its own process and database, starting now)`,
+            ...mail.lines,
             '',
             `  Staff accounts (password for all: ${DEMO_PASSWORD}):`,
             ...summary.accounts.map((a) => `    ${a.username.padEnd(12)} ${a.role.padEnd(26)} ${a.scope}`),

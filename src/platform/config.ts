@@ -26,6 +26,24 @@ const ConfigSchema = Type.Object({
   NATIONAL_SYNC_INTERVAL_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 1000 }),
   /** NAT-1: the first wait after a failed delivery; it doubles per attempt, up to 5 minutes. */
   NATIONAL_RETRY_BASE_MS: Type.Integer({ minimum: 0, maximum: 300_000, default: 1000 }),
+  /** Messages to people (ADR 0017): how often each process writes reminders and delivers; 0: never. */
+  MESSAGING_INTERVAL_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 2000 }),
+  /** The first wait after a failed delivery; it doubles per attempt, up to 1 hour. */
+  MESSAGING_RETRY_BASE_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 30_000 }),
+  /** Attempts before a message is marked failed (a permanent refusal fails it at once). */
+  MESSAGING_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 50, default: 8 }),
+  /** Toll-free number the messages give for changes and help; with spaces (digits alone read as a number). */
+  MESSAGING_HELP_PHONE: Type.String({ pattern: '^[0-9+][0-9 .]{2,20}$', default: '800 894 545' }),
+  /** BOOK-18: hours before an appointment its reminder goes out; letters need the post's days. */
+  REMINDER_LEAD_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 14, default: 24 }),
+  REMINDER_LETTER_LEAD_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 30, default: 120 }),
+  /** E-mail: the SMTP relay (smtp:// or smtps://, user:password@ when it asks), and the sender. */
+  SMTP_URL: Type.String({ pattern: '^smtps?://', default: 'smtp://127.0.0.1:2525' }),
+  SMTP_FROM: Type.String({ minLength: 3, default: 'Vaccinazioni <vaccinazioni@vaxhub.invalid>' }),
+  /** SMS: `file` writes JSON lines under DATA_DIR (demo); `http` posts to SMS_GATEWAY_URL with the token. */
+  SMS_ADAPTER: Type.Enum(['file', 'http'], { default: 'file' }),
+  SMS_GATEWAY_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  SMS_GATEWAY_TOKEN: Type.Optional(Type.String({ minLength: 8 })),
   STAFF_SESSION_MINUTES: Type.Integer({ minimum: 5, maximum: 24 * 60, default: 480 }),
   CITIZEN_SESSION_MINUTES: Type.Integer({ minimum: 5, maximum: 24 * 60, default: 30 }),
   /** Whether cookies carry `Secure`; on by default in production, where TLS is terminated in front. */
