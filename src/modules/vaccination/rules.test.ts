@@ -10,6 +10,8 @@ import {
   kindOfDoseNumber,
   needsJudgeValidation,
   proposeDose,
+  infectionStanding,
+  nextDoseDue,
   type ConsentSituation,
   type DoseKind,
   type Infection,
@@ -485,5 +487,80 @@ describe('CONS-2 CONS-3 who signs the consent', () => {
     ['guardian', false, false],
   ])('CONS-3 %s, those heard reachable %s: judge validation %s', (capacity, reachable, needed) => {
     expect(needsJudgeValidation(capacity, reachable)).toBe(needed);
+  });
+});
+
+describe('VAX-17 VAX-18 infections beside the doses, and the next dose due', () => {
+  const first = dose('2021-05-01', COMIRNATY, 1);
+  const second = dose('2021-05-22', COMIRNATY, 2);
+  const positive = (on: string, molecular = true): Infection => ({
+    positiveOn: on,
+    molecular,
+    recoveredOn: addDays(on, 12),
+  });
+
+  it.each<[string, Infection, PastDose[], string]>([
+    ['before dose 1', positive('2021-03-01'), [first], 'prior'],
+    ['with no dose yet', positive('2021-03-01'), [], 'prior'],
+    ['5 days after dose 1 (molecular)', positive('2021-05-06'), [first], 'after_first_dose'],
+    ['20 days after dose 1 (molecular)', positive('2021-05-21'), [first], 'after_first_dose'],
+    ['5 days after dose 1 (antigen)', positive('2021-05-06', false), [first], 'kept_aside'],
+    ['after the cycle was complete', positive('2021-08-01'), [first, second], 'kept_aside'],
+  ])('VAX-17 VAX-18 an infection %s is %s', (_case, infection, history, standing) => {
+    expect(infectionStanding(infection, history, [infection], POLICY)).toBe(standing);
+  });
+
+  it('VAX-18 an infection after the cycle is kept aside: it changes neither the numbers nor the cycle', () => {
+    const later = positive('2021-08-01');
+    expect(proposeDose([first, second], [later], '2021-12-01', POLICY)).toEqual(
+      proposeDose([first, second], [], '2021-12-01', POLICY),
+    );
+  });
+
+  it.each<[string, PastDose[], Infection[], ReturnType<typeof nextDoseDue>]>([
+    ['no dose, no infection', [], [], { status: 'first_dose', completesWithOneDose: false }],
+    [
+      'no dose, a prior infection',
+      [],
+      [positive('2021-03-01')],
+      { status: 'first_dose', completesWithOneDose: true },
+    ],
+    [
+      'dose 1 given',
+      [first],
+      [],
+      {
+        status: 'next_primary_dose',
+        doseNumber: 2,
+        from: addDays(first.date, COMIRNATY.minDaysToSecondDose ?? 0),
+        until: null,
+      },
+    ],
+    [
+      'an infection 10 days after dose 1',
+      [first],
+      [positive('2021-05-11')],
+      {
+        status: 'next_primary_dose',
+        doseNumber: 2,
+        from: addDays(first.date, COMIRNATY.minDaysToSecondDose ?? 0),
+        until: addDays('2021-05-11', 180),
+      },
+    ],
+    [
+      'an infection 20 days after dose 1',
+      [first],
+      [positive('2021-05-21')],
+      { status: 'cycle_complete', completedOn: addDays('2021-05-21', 12) },
+    ],
+    ['both doses given', [first, second], [], { status: 'cycle_complete', completedOn: second.date }],
+    [
+      'one dose after a prior infection',
+      [first],
+      [positive('2021-03-01')],
+      { status: 'cycle_complete', completedOn: first.date },
+    ],
+  ])('VAX-17 VAX-18 next dose due with %s', (_case, history, infections, expected) => {
+    expect(nextDoseDue(history, infections, POLICY)).toEqual(expected);
   });
 });

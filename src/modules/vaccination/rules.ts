@@ -451,3 +451,60 @@ export function compareWithNational(
 export function proposedDoseNumber(national: readonly ComparedDose[], date: string): number {
   return national.filter((other) => other.date < date).length + 1;
 }
+
+/**
+ * How an infection bears on the person's doses: `prior` (before the cycle's first dose: one dose completes
+ * it, VAX-18); `after_first_dose` (a molecular positive between dose 1 and the completing dose of a
+ * two-dose cycle, VAX-17); `kept_aside` (after a dose otherwise: not a prior infection, ignored for dose
+ * numbers and certificates).
+ */
+export type InfectionStanding = 'prior' | 'after_first_dose' | 'kept_aside';
+
+export function infectionStanding(
+  infection: Infection,
+  history: readonly PastDose[],
+  infections: readonly Infection[],
+  policy: VaccinationPolicy,
+): InfectionStanding {
+  const cycle = cycleState(history, infections, policy);
+  const first = cycle.doses[0];
+  if (first === undefined || infection.positiveOn < first.date) return 'prior';
+  return cycle.infectionAfterFirstDose?.positiveOn === infection.positiveOn
+    ? 'after_first_dose'
+    : 'kept_aside';
+}
+
+export type NextDoseDue =
+  | { status: 'first_dose'; completesWithOneDose: boolean }
+  | { status: 'next_primary_dose'; doseNumber: number; from: string | null; until: string | null }
+  | { status: 'cycle_complete'; completedOn: string };
+
+/**
+ * VAX-17, VAX-18: the person's next dose as the rules see it: the first (one dose completes the cycle
+ * after a prior infection); the next primary dose, from the product's interval, and after an infection
+ * within 14 days of dose 1 within the policy's days of the positive test; or a completed cycle (a
+ * booster then follows the plan and VAX-10).
+ */
+export function nextDoseDue(
+  history: readonly PastDose[],
+  infections: readonly Infection[],
+  policy: VaccinationPolicy,
+): NextDoseDue {
+  const cycle = cycleState(history, infections, policy);
+  const last = cycle.doses.at(-1);
+  if (cycle.product === null || last === undefined) {
+    return { status: 'first_dose', completesWithOneDose: infections.length > 0 };
+  }
+  if (cycle.completedOn !== null) return { status: 'cycle_complete', completedOn: cycle.completedOn };
+  const interval = cycle.product.minDaysToSecondDose;
+  const infection = cycle.infectionAfterFirstDose;
+  return {
+    status: 'next_primary_dose',
+    doseNumber: cycle.doses.length + 1,
+    from: interval === null ? null : isoAfter(last.date, interval),
+    until:
+      infection === null
+        ? null
+        : isoAfter(infection.positiveOn, policy.infectionAfterFirstDose.secondDoseWithinDays),
+  };
+}

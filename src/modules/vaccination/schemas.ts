@@ -241,8 +241,22 @@ export const InfectionCheckView = Type.Object({
       recoveredOn: Nullable(CalendarDate),
       testType: Type.Enum(TEST_TYPES),
       editable: Type.Boolean(),
+      standing: Type.Enum(['prior', 'after_first_dose', 'kept_aside'], {
+        description:
+          'prior: before the first dose, one dose completes the cycle (VAX-18); after_first_dose: changes the cycle (VAX-17); kept_aside: after a dose, ignored for dose numbers and certificates',
+      }),
     }),
   ),
+  nextDoseDue: Type.Union([
+    Type.Object({ status: Type.Literal('first_dose'), completesWithOneDose: Type.Boolean() }),
+    Type.Object({
+      status: Type.Literal('next_primary_dose'),
+      doseNumber: Type.Integer(),
+      from: Nullable(CalendarDate),
+      until: Nullable(CalendarDate),
+    }),
+    Type.Object({ status: Type.Literal('cycle_complete'), completedOn: CalendarDate }),
+  ]),
 });
 
 export const AnomalyReportBody = Type.Object(

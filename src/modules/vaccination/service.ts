@@ -44,6 +44,8 @@ import {
   doseFindings,
   isCertificateMobile,
   proposeDose,
+  infectionStanding,
+  nextDoseDue,
   compareWithNational,
   proposedDoseNumber,
   type ComparedDose,
@@ -555,17 +557,28 @@ export class VaccinationService {
     if (status === undefined)
       throw new DomainError('ADMINISTRATION_PERSON_NOT_FOUND', { pointer: '/personId' });
     const rows = await infectionsOf(this.db, personId);
+    const covid = new Map(
+      (await listProducts(this.db))
+        .filter((entry) => entry.targetDisease.snomed === COVID_19)
+        .map((entry) => [entry.code, productFacts(entry)]),
+    );
+    const history = await pastDoses(this.db, personId, covid);
+    const facts = infectionFacts(rows);
+    const policy = policyInForce(this.policies, romeDate(this.clock.now()));
     return {
       recorded: rows.length > 0,
       // Outside the regional health service the registry may not know: ask during the anamnesis.
       mayBeIncomplete: status !== 'active',
-      infections: rows.map((row) => ({
+      infections: rows.map((row, index) => ({
         id: row.id,
         since: row.sampled_on,
         recoveredOn: row.recovered_on,
         testType: row.test_type,
         editable: row.source === 'operator',
+        // VAX-17, VAX-18: how it bears on the doses; one after a dose is otherwise kept aside.
+        standing: infectionStanding(facts[index] as Infection, history, facts, policy),
       })),
+      nextDoseDue: nextDoseDue(history, facts, policy),
     };
   }
 

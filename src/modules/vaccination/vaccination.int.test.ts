@@ -573,6 +573,23 @@ describeEachDatabase('Immunization registry', (database) => {
         }),
       );
       expect(next.json()).toMatchObject({ doseNumber: 2, doseKind: 'booster' });
+      // An infection after the doses is kept aside, and the screen says where the person stands.
+      await enter(
+        adults[7],
+        infection({ sampledOn: '2022-01-02', resultOn: '2022-01-03', recoveredOn: null }),
+      );
+      const check = await app.inject({
+        method: 'GET',
+        url: `/persons/${adults[7]}/infections/check`,
+        headers: await as('vaccinator'),
+      });
+      expect(check.json()).toMatchObject({
+        infections: [
+          { since: '2021-03-01', standing: 'prior' },
+          { since: '2022-01-02', standing: 'kept_aside' },
+        ],
+        nextDoseDue: { status: 'cycle_complete', completedOn: '2021-06-01' },
+      });
     });
   });
   describe('VAX-19 anomaly reports', () => {
