@@ -11,6 +11,7 @@ import { eligibilityRoutes } from './modules/eligibility/routes.ts';
 import { bookingRoutes } from './modules/booking/routes.ts';
 import { vaccinationRoutes } from './modules/vaccination/routes.ts';
 import { portalRoutes } from './modules/portal/routes.ts';
+import { certificateRoutes } from './modules/certificates/routes.ts';
 import { messagingRoutes } from './modules/messaging/routes.ts';
 
 /** Every module's routes, in one list: adding a module to the platform is one line here. */
@@ -23,6 +24,7 @@ export const MODULES: ModuleRoutes[] = [
   bookingRoutes,
   vaccinationRoutes,
   portalRoutes,
+  certificateRoutes,
   messagingRoutes,
 ];
 

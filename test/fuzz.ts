@@ -35,7 +35,11 @@ export const nasty = fc.oneof(
  * The national systems do not run beside these tests: operations that call them answer 503 with their
  * "unreachable, try again" problem, which is their documented answer (REG-5, VAX-5), not a server failure.
  */
-const NATIONAL_UNREACHABLE = new Set(['NATIONAL_REGISTRY_UNREACHABLE', 'NATIONAL_VACCINATIONS_UNREACHABLE']);
+const NATIONAL_UNREACHABLE = new Set([
+  'NATIONAL_REGISTRY_UNREACHABLE',
+  'NATIONAL_VACCINATIONS_UNREACHABLE',
+  'CERTIFICATE_PLATFORM_UNREACHABLE',
+]);
 
 /** A 5xx that is a failure of ours: anything but the documented "national system unreachable". */
 export function isServerFailure(status: number, code: string): boolean {

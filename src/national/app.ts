@@ -14,6 +14,9 @@ import type { NationalDatabase } from './db.ts';
 import { FaultInjector, faultRoutes } from './faults.ts';
 import { nationalPersonRoutes } from './persons/routes.ts';
 import { nationalVaccinationRoutes } from './vaccinations/routes.ts';
+import { CertificatePlatform } from './certificates/service.ts';
+import { nationalCertificateRoutes } from './certificates/routes.ts';
+import type { SigningMaterial } from '../modules/certificates/signing-certificates.ts';
 import './errors.ts';
 
 declare module 'fastify' {
@@ -38,6 +41,8 @@ export interface NationalContext {
   faults: FaultInjector;
   /** operationIds of the region-facing routes, filled as routes are added. */
   regionOperations: ReadonlySet<string>;
+  /** DCC-1: the certificate platform; absent when the simulator was given no signing keys. */
+  certificates: CertificatePlatform | undefined;
 }
 
 export type NationalRoutes = (app: App, context: NationalContext) => Promise<void> | void;
@@ -83,6 +88,7 @@ export const NATIONAL_MODULES: NationalRoutes[] = [
   healthRoutes,
   nationalPersonRoutes,
   nationalVaccinationRoutes,
+  nationalCertificateRoutes,
   faultRoutes,
 ];
 
@@ -96,6 +102,8 @@ export async function buildNationalApp(options: {
   clock: Clock;
   logger: FastifyBaseLogger;
   faults?: FaultInjector;
+  /** DCC-1: the keys the certificate platform signs with; without them no certificate is issued. */
+  signing?: SigningMaterial;
 }): Promise<App> {
   const { config, logger } = options;
   const regionOperations = new Set<string>();
@@ -105,6 +113,7 @@ export async function buildNationalApp(options: {
     clock: options.clock,
     faults: options.faults ?? new FaultInjector(),
     regionOperations,
+    certificates: options.signing === undefined ? undefined : new CertificatePlatform(options.signing),
   };
   const operationIds = new Set<string>();
 

@@ -3,7 +3,9 @@ import { parsePositiveInteger } from '../cli/context.ts';
 import { createProgress } from '../cli/progress.ts';
 import { systemClock } from '../platform/clock.ts';
 import { createLogger } from '../platform/logging.ts';
+import path from 'node:path';
 import { buildNationalApp } from './app.ts';
+import { ensureSigningCertificates } from '../modules/certificates/signing-certificates.ts';
 import { loadNationalConfig, type NationalConfig } from './config.ts';
 import { migrateNationalDatabase, openNationalDatabase, type NationalDatabase } from './db.ts';
 import { FAULT_MODES, FaultInjector, type FaultMode } from './faults.ts';
@@ -86,12 +88,15 @@ export function registerNationalCommands(program: Command): void {
       const config = loadNationalConfig();
       const database = await openMigrated(config);
       await seed(database);
+      // DCC-1: the certificate platform's test CSCA and document signer, made on first start and kept.
+      const signing = await ensureSigningCertificates({ dir: path.join(config.DATA_DIR, 'national-dgc') });
       const app = await buildNationalApp({
         config,
         database,
         clock: systemClock,
         logger: createLogger(config.LOG_LEVEL).child({ system: 'national-simulator' }),
         faults,
+        signing,
       });
       await app.listen({ host: config.HOST, port: config.NATIONAL_PORT });
       const address = app.server.address();
@@ -102,6 +107,7 @@ export function registerNationalCommands(program: Command): void {
           '',
           `National simulator listening on ${url} (${databaseLabel(config, database)})`,
           `  Person registry: ${url}/persons/{identifier}`,
+          `  DCC trust list:  ${url}/dgc/trust-list`,
           `  API explorer:    ${url}/docs`,
           `  OpenAPI:         ${url}/openapi.json`,
           `  Faults:          ${faults.current.mode}${faults.current.mode === 'slow' ? ` (${faults.current.delayMs} ms)` : ''}`,

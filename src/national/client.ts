@@ -1,6 +1,12 @@
 import { Compile } from 'typebox/compile';
 import { NationalPersonSchema, type NationalPerson } from './persons/schemas.ts';
 import {
+  DccTrustListSchema,
+  PersonCertificates,
+  type DccTrustList,
+  type PersonCertificatesT,
+} from './certificates/schemas.ts';
+import {
   AdministrationReceipt,
   HealthCardVaccination,
   HealthCardVaccinations,
@@ -13,6 +19,7 @@ import {
 } from './vaccinations/schemas.ts';
 
 export type { NationalPerson } from './persons/schemas.ts';
+export type { DccTrustList, PersonCertificatesT } from './certificates/schemas.ts';
 export type {
   AbroadVaccinationInput,
   AdministrationChange,
@@ -64,6 +71,10 @@ export interface NationalClient {
   mobility(region: string, after: string, limit: number): Promise<MobilityPageT>;
   /** NAT-4: the person's COVID vaccinations in every region and abroad; none for an unknown person. */
   healthCardVaccinations(identifier: string): Promise<HealthCardVaccinationT[]>;
+  /** DCC-3: the document signers the certificate platform signs with. */
+  dccTrustList(): Promise<DccTrustList>;
+  /** DCC-1: the certificates issued to a person (none for an unknown person). */
+  certificates(identifier: string): Promise<PersonCertificatesT>;
   /** NAT-3: a vaccination given abroad, entered in the health-card system only. */
   enterAbroadVaccination(identifier: string, input: AbroadVaccinationInput): Promise<HealthCardVaccinationT>;
 }
@@ -82,6 +93,8 @@ const checkReceipt = Compile(AdministrationReceipt);
 const checkMobility = Compile(MobilityPage);
 const checkVaccinations = Compile(HealthCardVaccinations);
 const checkVaccination = Compile(HealthCardVaccination);
+const checkTrustList = Compile(DccTrustListSchema);
+const checkCertificates = Compile(PersonCertificates);
 
 /**
  * The regional side's client of the national systems, over HTTP only, so that the base URL can point at
@@ -164,6 +177,13 @@ export function createNationalClient(options: NationalClientOptions): NationalCl
     async healthCardVaccinations(identifier) {
       const path = `/ts/persons/${encodeURIComponent(identifier.trim().toUpperCase())}/vaccinations`;
       return answer(await call(path), 200, checkVaccinations).vaccinations;
+    },
+    async dccTrustList() {
+      return answer(await call('/dgc/trust-list'), 200, checkTrustList);
+    },
+    async certificates(identifier) {
+      const path = `/dgc/persons/${encodeURIComponent(identifier.trim().toUpperCase())}/certificates`;
+      return answer(await call(path), 200, checkCertificates);
     },
     async enterAbroadVaccination(identifier, input) {
       const path = `/ts/persons/${encodeURIComponent(identifier.trim().toUpperCase())}/abroad-vaccinations`;

@@ -3,7 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { openDatabase, type Database } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
 import type { NationalPersonsTable } from './persons/tables.ts';
-import type { HealthCardVaccinationsTable, NationalAdministrationsTable } from './vaccinations/tables.ts';
+import type {
+  CertificatesTable,
+  HealthCardVaccinationsTable,
+  NationalAdministrationsTable,
+} from './vaccinations/tables.ts';
 
 /** Every table of the simulator lives in this schema, on PGlite and on PostgreSQL alike. */
 export const NATIONAL_SCHEMA = 'national';
@@ -19,6 +23,7 @@ export interface NationalDB {
   persons: NationalPersonsTable;
   administrations: NationalAdministrationsTable;
   health_card_vaccinations: HealthCardVaccinationsTable;
+  certificates: CertificatesTable;
   seed_state: SeedStateTable;
 }
 

@@ -359,11 +359,13 @@ describeEachNationalDatabase('national simulator', (database, kind) => {
       .sort();
     expect(operationIds).toEqual([
       'enterAbroadVaccination',
+      'getDccTrustList',
       'getHealthCardVaccinations',
       'getNationalFaults',
       'getNationalHealth',
       'getNationalOpenApiDocument',
       'getNationalPerson',
+      'getPersonCertificates',
       'listNationalMobility',
       'putNationalAdministration',
       'setNationalFaults',

@@ -14,6 +14,10 @@ import { seedNationalRegistry } from '../../national/seed.ts';
 import { openMigratedNationalTestDatabase } from '../../national/test-databases.ts';
 import type { NationalDatabase } from '../../national/db.ts';
 import { retryDelayMs } from './national-sync.ts';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ensureSigningCertificates } from '../certificates/signing-certificates.ts';
 
 const NOW = '2022-01-20T12:00:00Z';
 const PEOPLE = 120;
@@ -137,6 +141,7 @@ describeEachDatabase('NAT-1..4 national flows against the simulator', (database)
       database: nationalDb,
       clock: fixedClock(NOW),
       logger: createLogger('silent'),
+      signing: await ensureSigningCertificates({ dir: await mkdtemp(path.join(tmpdir(), 'vaxhub-dgc-')) }),
     });
     const nationalUrl = await national.listen({ host: '127.0.0.1', port: 0 });
     await loadReferenceData(database());
@@ -162,9 +167,9 @@ describeEachDatabase('NAT-1..4 national flows against the simulator', (database)
     people = (
       await sql<{ id: number; identifier: string }>`SELECT id, tax_code AS identifier FROM persons
         WHERE birth_date BETWEEN '1960-01-01' AND '1990-12-31' AND status = 'active' AND tax_code IS NOT NULL
-        ORDER BY id LIMIT 12`.execute(database().db)
+        ORDER BY id LIMIT 13`.execute(database().db)
     ).rows.map((row) => ({ id: Number(row.id), identifier: row.identifier }));
-    expect(people).toHaveLength(12);
+    expect(people).toHaveLength(13);
     // Every test person is in the national registry, assisted by this region.
     const known = await nationalDb.db
       .selectFrom('persons')
@@ -176,7 +181,7 @@ describeEachDatabase('NAT-1..4 national flows against the simulator', (database)
       )
       .where('region_code', '=', '03')
       .execute();
-    expect(known).toHaveLength(12);
+    expect(known).toHaveLength(13);
   }, 120_000);
 
   afterAll(async () => {
@@ -496,5 +501,44 @@ describeEachDatabase('NAT-1..4 national flows against the simulator', (database)
     expect(check.statusCode).toBe(503);
     expect(check.json()).toMatchObject({ code: 'NATIONAL_VACCINATIONS_UNREACHABLE' });
     await setFaults({ mode: 'none' });
+  });
+
+  it('DCC-1 DCC-2 DCC-3 each COVID dose the nation receives gets an EU DCC (1/2, then 2/2) that a venue verifies; a tampered one is invalid', async () => {
+    const citizen = person(12);
+    const first = await record(citizen.id, { administeredAt: '2021-12-01T09:00:00Z' });
+    expect(first.doseNumber).toBe(1);
+    const second = await record(citizen.id, {
+      administeredAt: '2021-12-22T09:00:00Z',
+      consent: undefined,
+      healthChanged: false,
+    });
+    expect(second.doseNumber).toBe(2);
+    await runSync();
+    const listed = await national.inject({
+      method: 'GET',
+      url: `/dgc/persons/${citizen.identifier}/certificates`,
+      headers: { authorization: `Bearer ${DEVELOPMENT_API_TOKEN}` },
+    });
+    const certificates =
+      listed.json<{ doseNumber: number; totalDoses: number; hc1: string; vaccinatedOn: string }[]>();
+    const doses = certificates.map((c) => `${c.vaccinatedOn} ${c.doseNumber}/${c.totalDoses}`);
+    expect(doses).toEqual(expect.arrayContaining(['2021-12-01 1/2', '2021-12-22 2/2']));
+    const complete = certificates.find((c) => c.vaccinatedOn === '2021-12-22');
+    const verify = async (hc1: string) =>
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/passes/verification',
+          payload: { hc1, at: '2022-01-25T10:00:00Z' },
+        })
+      ).json<{
+        status: string;
+        reasons: { code: string }[];
+        holder: { birthDate: string } | null;
+      }>();
+    const verdict = await verify(complete?.hc1 ?? '');
+    expect(verdict.status, JSON.stringify(verdict.reasons)).toBe('valid');
+    const tampered = `${complete?.hc1.slice(0, -6) ?? ''}ABCDEF`;
+    expect((await verify(tampered)).status).toBe('invalid');
   });
 });

@@ -21,6 +21,8 @@ export interface ClaimedMessage {
   lot: string;
   doseNumber: number;
   doseKind: DoseKind;
+  /** DCC-2: the doses completing the dose's cycle; null for records made before it was kept. */
+  cycleDoses: number | null;
   covid: boolean;
 }
 
@@ -60,7 +62,8 @@ export async function claimOutbox(
       a.version AS "version", a.deleted_at IS NOT NULL AS "deleted",
       coalesce(p.tax_code, p.other_identifier) AS "personIdentifier",
       a.administered_on AS "administeredOn", a.product_code AS "productCode", a.aic AS "aic",
-      a.lot AS "lot", a.dose_number AS "doseNumber", a.dose_kind AS "doseKind", pr.covid AS "covid"
+      a.lot AS "lot", a.dose_number AS "doseNumber", a.dose_kind AS "doseKind",
+      a.cycle_doses AS "cycleDoses", pr.covid AS "covid"
   `.execute(db);
   return rows.sort((a, b) => a.id - b.id);
 }

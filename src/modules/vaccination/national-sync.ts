@@ -93,6 +93,7 @@ export class NationalSync {
           lot: message.lot,
           doseNumber: message.doseNumber,
           doseKind: message.doseKind,
+          ...(message.cycleDoses === null ? {} : { cycleDoses: message.cycleDoses }),
           covid: message.covid,
         };
     try {

@@ -257,6 +257,7 @@ export class VaccinationService {
       const facts = productFacts(product);
       let doseNumber = history.length + 1;
       let kind: DoseKind = 'primary';
+      let cycleDoses: number | null = null;
       let overridden: ReturnType<typeof doseFindings> = [];
       if (covid) {
         const proposal = proposeDose(history, infections, on, policyInForce(this.policies, on));
@@ -285,6 +286,11 @@ export class VaccinationService {
           });
         }
         overridden = findings;
+        cycleDoses = cycleState(
+          [...history, { date: on, product: facts, doseNumber, kind }],
+          infections,
+          policyInForce(this.policies, on),
+        ).dosesNeeded;
       }
       // CONS-4: a dose that opens a cycle (or a booster, or any non-COVID vaccination) needs its own
       // consent; a later dose of a cycle relies on the first one's and records whether health changed.
@@ -322,6 +328,7 @@ export class VaccinationService {
           plan_national_version: planVersion,
           overridden_findings: JSON.stringify(overridden),
           health_changed_since_consent: consent === undefined ? (input.healthChanged ?? null) : null,
+          cycle_doses: cycleDoses,
         },
         covid
           ? {

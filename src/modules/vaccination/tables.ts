@@ -47,6 +47,8 @@ export interface AdministrationsTable {
   deleted_at: Date | null;
   deleted_by: number | null;
   deletion_reason: string | null;
+  /** DCC-2: the doses completing the cycle this dose belongs to, when it was recorded or renumbered. */
+  cycle_doses: number | null;
 }
 
 export interface ConsentsTable {

@@ -12,8 +12,8 @@ import {
 } from './schemas.ts';
 import { NationalVaccinationsService } from './service.ts';
 
-export const nationalVaccinationRoutes: NationalRoutes = (app, { database, clock }) => {
-  const vaccinations = new NationalVaccinationsService(database.db);
+export const nationalVaccinationRoutes: NationalRoutes = (app, { database, clock, certificates }) => {
+  const vaccinations = new NationalVaccinationsService(database.db, certificates);
 
   app.put(
     '/avn/administrations/:regionCode/:sourceId',

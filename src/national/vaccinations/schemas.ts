@@ -32,6 +32,14 @@ export const AdministrationChangeBody = Type.Union([
       lot: Type.String({ minLength: 1, maxLength: 40 }),
       doseNumber: DoseNumber,
       doseKind: Type.Enum([...DOSE_KINDS]),
+      cycleDoses: Type.Optional(
+        Type.Integer({
+          minimum: 1,
+          maximum: 20,
+          description:
+            'DCC-2: the doses completing the primary cycle this dose belongs to (the certificate’s sd)',
+        }),
+      ),
       covid: Type.Boolean(),
     },
     { additionalProperties: false },

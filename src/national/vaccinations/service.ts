@@ -9,6 +9,7 @@ import type {
   MobilityPageT,
 } from './schemas.ts';
 import type { HealthCardVaccinationsTable } from './tables.ts';
+import type { CertificatePlatform } from '../certificates/service.ts';
 
 /** Serialises AVN's writes so that feed positions become visible in the order they were drawn. */
 const FEED_LOCK = 50_2021_2;
@@ -21,7 +22,11 @@ type Db = Kysely<NationalDB>;
  * transaction; the regions read their residents' administrations given elsewhere from a feed.
  */
 export class NationalVaccinationsService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** DCC-1: the certificate platform, when the simulator runs one (it needs signing keys). */
+    private readonly certificates: CertificatePlatform | undefined,
+  ) {}
 
   /** NAT-1: applies one change unless this version (or a newer one) is already there. */
   async applyChange(
@@ -42,6 +47,7 @@ export class NationalVaccinationsService {
             dose_number: null,
             dose_kind: null,
             covid: null,
+            cycle_doses: null,
           }
         : {
             deleted: false,
@@ -52,6 +58,7 @@ export class NationalVaccinationsService {
             dose_number: change.doseNumber,
             dose_kind: change.doseKind,
             covid: change.covid,
+            cycle_doses: change.cycleDoses ?? null,
           };
       const applied = await trx
         .insertInto('administrations')
@@ -117,13 +124,16 @@ export class NationalVaccinationsService {
       aic: change.aic,
       dose_number: change.doseNumber,
       dose_kind: change.doseKind,
+      cycle_doses: change.cycleDoses ?? null,
       recorded_at: now,
     };
-    await trx
+    const row = await trx
       .insertInto('health_card_vaccinations')
       .values({ ...values, source: 'registry', region_code: regionCode, source_id: sourceId })
       .onConflict((conflict) => conflict.columns(['region_code', 'source_id']).doUpdateSet(values))
-      .execute();
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await this.certificates?.issue(trx, row, now);
   }
 
   /**
@@ -180,24 +190,29 @@ export class NationalVaccinationsService {
       .executeTakeFirst();
     if (person === undefined)
       throw new DomainError('NATIONAL_PERSON_NOT_FOUND', { pointer: '/params/identifier' });
-    const row = await this.db
-      .insertInto('health_card_vaccinations')
-      .values({
-        person_identifier: identifier,
-        source: 'abroad',
-        region_code: null,
-        source_id: null,
-        country_code: input.countryCode,
-        administered_on: input.administeredOn,
-        product_code: input.productCode,
-        aic: null,
-        dose_number: input.doseNumber,
-        dose_kind: input.doseKind,
-        entered_by: input.enteredBy,
-        recorded_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await this.db.transaction().execute(async (trx) => {
+      const entered = await trx
+        .insertInto('health_card_vaccinations')
+        .values({
+          person_identifier: identifier,
+          source: 'abroad',
+          region_code: null,
+          source_id: null,
+          country_code: input.countryCode,
+          administered_on: input.administeredOn,
+          product_code: input.productCode,
+          aic: null,
+          dose_number: input.doseNumber,
+          dose_kind: input.doseKind,
+          entered_by: input.enteredBy,
+          recorded_at: now,
+          cycle_doses: null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await this.certificates?.issue(trx, entered, now);
+      return entered;
+    });
     return toHealthCardVaccination(row);
   }
 }

@@ -20,6 +20,7 @@ export interface NationalAdministrationsTable {
   dose_kind: DoseKind | null;
   covid: boolean | null;
   received_at: Date;
+  cycle_doses: number | null;
 }
 
 export interface HealthCardVaccinationsTable {
@@ -36,4 +37,15 @@ export interface HealthCardVaccinationsTable {
   dose_kind: DoseKind;
   entered_by: string | null;
   recorded_at: Date;
+  cycle_doses: number | null;
+}
+
+export interface CertificatesTable {
+  health_card_vaccination_id: number;
+  uvci: string;
+  person_identifier: string;
+  dose_number: number;
+  total_doses: number;
+  hc1: string;
+  issued_at: Date;
 }
