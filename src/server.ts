@@ -13,6 +13,7 @@ import { vaccinationRoutes } from './modules/vaccination/routes.ts';
 import { portalRoutes } from './modules/portal/routes.ts';
 import { certificateRoutes } from './modules/certificates/routes.ts';
 import { messagingRoutes } from './modules/messaging/routes.ts';
+import { exportRoutes } from './modules/exports/routes.ts';
 
 /** Every module's routes, in one list: adding a module to the platform is one line here. */
 export const MODULES: ModuleRoutes[] = [
@@ -26,6 +27,7 @@ export const MODULES: ModuleRoutes[] = [
   portalRoutes,
   certificateRoutes,
   messagingRoutes,
+  exportRoutes,
 ];
 
 export function buildServer(options: { config: Config; database: Database; clock: Clock; logger: Logger }) {

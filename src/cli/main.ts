@@ -13,6 +13,7 @@ import { registerBookingCommands } from '../modules/booking/cli.ts';
 import { registerMessagingCommands } from '../modules/messaging/cli.ts';
 import { registerVaccinationCommands } from '../modules/vaccination/cli.ts';
 import { registerCertificateCommands } from '../modules/certificates/cli.ts';
+import { registerExportCommands } from '../modules/exports/cli.ts';
 
 const program = new Command('vaxhub')
   .description('Vaxhub: the regional vaccination campaign platform, and its tools for bulk work')
@@ -30,6 +31,7 @@ registerBookingCommands(program);
 registerMessagingCommands(program);
 registerVaccinationCommands(program);
 registerCertificateCommands(program);
+registerExportCommands(program);
 
 try {
   await program.parseAsync(process.argv);
