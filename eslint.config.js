@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import vitest from '@vitest/eslint-plugin';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'reference/**', 'coverage/**', 'bin/**', 'tmp/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'reference/**', 'coverage/**', 'bin/**', 'tmp/**', 'vendor/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
