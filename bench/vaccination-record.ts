@@ -19,10 +19,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { AuthService } from '../src/platform/auth/service.ts';
-import { systemClock } from '../src/platform/clock.ts';
-import { systemContext } from '../src/platform/audit/audit.ts';
 import { prepareBookingFixture, type BookingFixture } from './lib/booking-fixture.ts';
+import { administrationBody, createVaccinator, VACCINATOR, VACCINATOR_PASSWORD } from './lib/vaccinator.ts';
 import {
   closedLoop,
   HttpClient,
@@ -48,51 +46,11 @@ const SECONDS = Number(values.seconds);
 const CONCURRENCY = Number(values.concurrency);
 const WARMUP_SECONDS = Number(values.warmup);
 const PORT = 3993;
-const VACCINATOR = 'bench.vaccinator';
-const PASSWORD = 'bench-password-123';
 /** Issue 7's bar. */
 const BAR_P99_MS = 20;
 
 let fixture: BookingFixture | undefined;
 let server: ChildProcess | undefined;
-
-/** A vaccinator of the first hub, the one whose point the records name. */
-async function createVaccinator(from: BookingFixture): Promise<number> {
-  const database = await from.open();
-  try {
-    const hub = await database.db
-      .selectFrom('vaccination_points')
-      .select('id')
-      .where('kind', '=', 'hub')
-      .orderBy('code')
-      .executeTakeFirstOrThrow();
-    await new AuthService(database.db, systemClock, {
-      staffSessionMinutes: 60,
-      citizenSessionMinutes: 30,
-    }).createStaffAccount(
-      {
-        username: VACCINATOR,
-        displayName: 'bench',
-        role: 'vaccinator',
-        password: PASSWORD,
-        vaccinationPointIds: [Number(hub.id)],
-      },
-      systemContext('bench', systemClock.now()),
-    );
-    return Number(hub.id);
-  } finally {
-    await database.close();
-  }
-}
-
-const CONSENT = {
-  formVersion: 'MDS-2021-03-25',
-  informationNoteRead: true,
-  signerCapacity: 'self',
-  signerName: 'Bench Person',
-  situation: { protection: 'none', naturalIncapacity: false, inFacility: false },
-  heardReachable: true,
-};
 
 try {
   fixture = await prepareBookingFixture({ engine: 'postgres', people: PEOPLE, days: 1 });
@@ -100,24 +58,11 @@ try {
   // The outbox worker (NAT-1) delivers elsewhere, on its own schedule: not part of recording.
   server = await startVaxhub({ ...fixture.env, NATIONAL_SYNC_INTERVAL_MS: '0' }, PORT);
   const client = new HttpClient(PORT, CONCURRENCY);
-  const headers = { authorization: `Bearer ${await client.signInStaff(VACCINATOR, PASSWORD)}` };
+  const headers = { authorization: `Bearer ${await client.signInStaff(VACCINATOR, VACCINATOR_PASSWORD)}` };
   const now = Date.now();
-  const day = (offsetDays: number) => new Date(now + offsetDays * 86_400_000).toISOString();
-  const body = (personId: number, administeredAt: string, first: boolean) => ({
-    personId,
-    productCode: 'COMIRNATY-30',
-    administeredAt,
-    lot: 'FK1234',
-    lotExpiry: day(365).slice(0, 10),
-    volumeMl: 0.3,
-    riskCategory: 'Altro',
-    healthCondition: 'Nessuna condizione sanitaria a rischio',
-    route: 'intramuscular',
-    site: 'left_deltoid',
-    vaccinationPointId: point,
-    certificateContacts: { mobile: '+393331234567', email: null, confirmed: true },
-    ...(first ? { consent: CONSENT } : { healthChanged: false }),
-  });
+  const day = (offsetDays: number) => new Date(now + offsetDays * 86_400_000);
+  const body = (personId: number, administeredAt: Date, first: boolean) =>
+    administrationBody(point, personId, administeredAt, first);
 
   const people = fixture.personIds;
   // The people of the warm-up come from the end of the list, those measured from its start.

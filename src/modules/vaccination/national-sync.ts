@@ -45,6 +45,7 @@ export class NationalSync {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = false;
+  private lastFailure: { outboxId: number; attempts: number; reason: string; retryInMs: number } | undefined;
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -71,6 +72,12 @@ export class NationalSync {
       }
       // A failure leaves the person's later messages waiting: the next batch would only find others.
       if (failed > 0) break;
+    }
+    if (failed > 0) {
+      this.logger.warn(
+        { failed, delivered, last: this.lastFailure },
+        'national deliveries failed; will retry',
+      );
     }
     const mobility = await this.pullMobility();
     return { delivered, failed, mobilityStored: mobility.stored, mobilityUnavailable: mobility.unavailable };
@@ -107,10 +114,13 @@ export class NationalSync {
     } catch (error) {
       if (!(error instanceof NationalUnavailableError)) throw error;
       const delay = retryDelayMs(message.attempts, this.retryBaseMs);
-      this.logger.warn(
-        { outboxId: message.id, attempts: message.attempts, reason: error.reason, retryInMs: delay },
-        'national delivery failed; will retry',
-      );
+      // One line per run, not per message: an outage would otherwise flood the log (see runOnce).
+      this.lastFailure = {
+        outboxId: message.id,
+        attempts: message.attempts,
+        reason: error.reason,
+        retryInMs: delay,
+      };
       await postpone(this.db, message.id, `${error.reason}: ${error.message}`, delay);
       return false;
     }
