@@ -25,7 +25,15 @@ export async function startVaxhub(env: Record<string, string>, port: number): Pr
   const profileDir = process.env.BENCH_CPU_PROFILE;
   const nodeArgs = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir];
   const server = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], {
-    env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '20', ...env, PORT: String(port) },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      DATABASE_POOL_SIZE: '20',
+      // No national simulator runs beside these benches: its worker would only retry a refused connection.
+      NATIONAL_SYNC_INTERVAL_MS: '0',
+      ...env,
+      PORT: String(port),
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const client = new HttpClient(port, 1);

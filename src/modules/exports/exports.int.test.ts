@@ -18,17 +18,10 @@ import { BookingService } from '../booking/service.ts';
 import { ExportService, openDataCsv } from './service.ts';
 import { OPEN_DATA_HEADER } from './opendata.ts';
 import { fhirValidator, SHARED_DATA, type FhirValidator } from './testing.ts';
+import { CONSENT, openHubDays } from '../../../test/registry-fixtures.ts';
 
 const NOW = '2022-01-20T12:00:00Z';
 const PERIOD = 'from=2021-12-01&to=2022-01-31';
-const CONSENT = {
-  formVersion: 'MDS-2021-03-25',
-  informationNoteRead: true,
-  signerCapacity: 'self',
-  signerName: 'Persona Vaccinata',
-  situation: { protection: 'none', naturalIncapacity: false, inFacility: false },
-  heardReachable: true,
-};
 /** Hub days for the booking report: a first-dose day and the day Comirnaty's second doses fall on. */
 const HUB_DAY = '2022-01-25';
 const SECOND_DOSE_DAY = '2022-02-15';
@@ -228,22 +221,11 @@ describeEachDatabase('Exports and reports', (database) => {
     // A hub day at Cremona with one booking (and its second dose three weeks later).
     const booking = new BookingService(database().db, clock, eligibility);
     const setup = systemContext('test', clock.now());
-    await booking.configureHub(cremona, { stations: 5, accessibility: [], status: 'active' }, setup);
-    for (const day of [HUB_DAY, SECOND_DOSE_DAY]) {
-      await booking.setHubDay(
-        cremona,
-        day,
-        {
-          opensAt: '09:00',
-          closesAt: '10:00',
-          stations: 5,
-          minutesPerVaccination: 15,
-          slotMinutes: 15,
-          stock: [{ product: 'COMIRNATY-30', doses: 40 }],
-        },
-        setup,
-      );
-    }
+    await openHubDays(booking, cremona, [HUB_DAY, SECOND_DOSE_DAY], setup, {
+      stations: 5,
+      minutesPerVaccination: 15,
+      doses: 40,
+    });
     const slot = await database()
       .db.selectFrom('slots')
       .select('id')

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../../platform/clock.ts';
+import { doublingDelayMs, PeriodicJob } from '../../platform/background.ts';
 import { DeliveryError, type ChannelAdapter, type DeliveryReceipt } from './adapters.ts';
 import {
   bookingNow,
@@ -23,9 +24,8 @@ const MAX_RETRY_DELAY_MS = 60 * 60_000;
 const REMINDER_EVERY_MS = 60_000;
 
 /** The wait before the next attempt after `attempts` failed ones: doubling, capped at an hour. */
-export function retryDelayMs(attempts: number, baseMs: number): number {
-  return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), MAX_RETRY_DELAY_MS);
-}
+export const retryDelayMs = (attempts: number, baseMs: number): number =>
+  doublingDelayMs(attempts, baseMs, MAX_RETRY_DELAY_MS);
 
 export interface MessagingOptions {
   retryBaseMs: number;
@@ -50,10 +50,9 @@ export interface MessagingRun {
  * each adapter gives the provider our stable reference so a resend is recognisable.
  */
 export class MessagingWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
   private lastReminders = Number.NEGATIVE_INFINITY;
+  /** The periodic loop: reminders at most every REMINDER_EVERY_MS, deliveries every run. */
+  private readonly job: PeriodicJob;
 
   constructor(
     private readonly db: MessagingDb,
@@ -61,7 +60,14 @@ export class MessagingWorker {
     private readonly clock: Clock,
     private readonly logger: FastifyBaseLogger,
     private readonly options: MessagingOptions,
-  ) {}
+  ) {
+    this.job = new PeriodicJob('messaging', logger, () => {
+      const now = Date.now();
+      const reminders = now - this.lastReminders >= REMINDER_EVERY_MS;
+      if (reminders) this.lastReminders = now;
+      return this.runOnce({ reminders });
+    });
+  }
 
   /** BOOK-18: the reminders of bookings starting within the lead time; a second run writes none again. */
   async writeReminders(): Promise<number> {
@@ -193,23 +199,11 @@ export class MessagingWorker {
 
   /** Runs every `intervalMs` in the background until stop(); reminders at most once a minute. */
   start(intervalMs: number): void {
-    const tick = (): void => {
-      const now = Date.now();
-      const reminders = now - this.lastReminders >= REMINDER_EVERY_MS;
-      if (reminders) this.lastReminders = now;
-      this.running = this.runOnce({ reminders })
-        .catch((error: unknown) => this.logger.error({ err: error }, 'messaging run failed'))
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, intervalMs).unref();
-        });
-    };
-    this.timer = setTimeout(tick, intervalMs).unref();
+    this.job.start(intervalMs);
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.job.stop();
     for (const adapter of Object.values(this.adapters)) await adapter.close?.();
   }
 }

@@ -8,16 +8,9 @@ import { EligibilityService } from '../eligibility/service.ts';
 import { BookingService } from '../booking/service.ts';
 import { systemContext } from '../../platform/audit/audit.ts';
 import type { App } from '../../platform/http/types.ts';
+import { CONSENT, openHubDays } from '../../../test/registry-fixtures.ts';
 
 const NOW = '2021-09-01T10:00:00Z';
-const CONSENT = {
-  formVersion: 'MDS-2021-03-25',
-  informationNoteRead: true,
-  signerCapacity: 'self',
-  signerName: 'Mario Rossi',
-  situation: { protection: 'none', naturalIncapacity: false, inFacility: false },
-  heardReachable: true,
-};
 const SEVERE_DISABILITY = {
   category: 'severe_disability',
   conditionCode: null,
@@ -123,22 +116,7 @@ describeEachDatabase('REG-7 moving the records of a changed tax code', (database
         .orderBy('code')
         .executeTakeFirstOrThrow()
     ).id;
-    await booking.configureHub(point, { stations: 10, accessibility: [], status: 'active' }, setup);
-    for (const day of ['2021-09-10', '2021-10-01']) {
-      await booking.setHubDay(
-        point,
-        day,
-        {
-          opensAt: '09:00',
-          closesAt: '10:00',
-          stations: 10,
-          minutesPerVaccination: 5,
-          slotMinutes: 15,
-          stock: [{ product: 'COMIRNATY-30', doses: 50 }],
-        },
-        setup,
-      );
-    }
+    await openHubDays(booking, point, ['2021-09-10', '2021-10-01'], setup);
     people = (
       await sql<{ id: number }>`SELECT id FROM persons WHERE birth_date BETWEEN '1940-01-01' AND '1950-12-31'
         AND status = 'active' ORDER BY id LIMIT 6`.execute(database().db)

@@ -18,18 +18,11 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureSigningCertificates } from '../certificates/signing-certificates.ts';
+import { CONSENT } from '../../../test/registry-fixtures.ts';
 
 const NOW = '2022-01-20T12:00:00Z';
 const PEOPLE = 120;
 const SEED = 4711;
-const CONSENT = {
-  formVersion: 'MDS-2021-03-25',
-  informationNoteRead: true,
-  signerCapacity: 'self',
-  signerName: 'Mario Rossi',
-  situation: { protection: 'none', naturalIncapacity: false, inFacility: false },
-  heardReachable: true,
-};
 
 interface SyncRun {
   delivered: number;

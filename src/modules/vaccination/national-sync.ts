@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../../platform/clock.ts';
+import { doublingDelayMs, PeriodicJob } from '../../platform/background.ts';
 import type { DB } from '../../platform/db/schema.ts';
 import { NationalUnavailableError, type NationalClient } from '../../national/client.ts';
 import {
@@ -25,9 +26,8 @@ const MAX_RETRY_DELAY_MS = 5 * 60_000;
 const PENDING_IDENTIFIER_DELAY_MS = 60 * 60_000;
 
 /** NAT-1: the wait before the next attempt after `attempts` failed ones: doubling, capped at 5 minutes. */
-export function retryDelayMs(attempts: number, baseMs: number): number {
-  return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), MAX_RETRY_DELAY_MS);
-}
+export const retryDelayMs = (attempts: number, baseMs: number): number =>
+  doublingDelayMs(attempts, baseMs, MAX_RETRY_DELAY_MS);
 
 export interface SyncRun {
   delivered: number;
@@ -42,9 +42,9 @@ export interface SyncRun {
  * database, so no two processes send the same message at once or read the same page twice.
  */
 export class NationalSync {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
+  private readonly job: PeriodicJob;
+  private mobilityUnavailable = false;
+  private lastFailureLogged = Number.NEGATIVE_INFINITY;
   private lastFailure: { outboxId: number; attempts: number; reason: string; retryInMs: number } | undefined;
 
   constructor(
@@ -54,7 +54,9 @@ export class NationalSync {
     private readonly clock: Clock,
     private readonly logger: FastifyBaseLogger,
     private readonly retryBaseMs: number,
-  ) {}
+  ) {
+    this.job = new PeriodicJob('national sync', logger, () => this.runOnce());
+  }
 
   /** Delivers every due message (batch after batch) and reads the feed to its end. */
   async runOnce(): Promise<SyncRun> {
@@ -73,7 +75,9 @@ export class NationalSync {
       // A failure leaves the person's later messages waiting: the next batch would only find others.
       if (failed > 0) break;
     }
-    if (failed > 0) {
+    // A failing run is said once a minute at most: an outage would otherwise log every run.
+    if (failed > 0 && Date.now() - this.lastFailureLogged >= 60_000) {
+      this.lastFailureLogged = Date.now();
       this.logger.warn(
         { failed, delivered, last: this.lastFailure },
         'national deliveries failed; will retry',
@@ -138,9 +142,14 @@ export class NationalSync {
       } catch (error) {
         await releaseFeed(this.db);
         if (!(error instanceof NationalUnavailableError)) throw error;
-        this.logger.warn({ reason: error.reason }, 'national mobility feed unavailable; will retry');
+        // Said when it stops answering and when it is back, not every second of an outage.
+        if (!this.mobilityUnavailable)
+          this.logger.warn({ reason: error.reason }, 'national mobility feed unavailable; will retry');
+        this.mobilityUnavailable = true;
         return { stored, unavailable: true };
       }
+      if (this.mobilityUnavailable) this.logger.info('national mobility feed answering again');
+      this.mobilityUnavailable = false;
       const result = await storeMobilityPage(this.db, page.items, page.next, this.clock.now());
       stored += result.stored;
       if (page.items.length < FEED_PAGE) return { stored, unavailable: false };
@@ -153,19 +162,10 @@ export class NationalSync {
 
   /** Runs every `intervalMs` in the background until stop(); a failed run is logged and tried again. */
   start(intervalMs: number): void {
-    const tick = (): void => {
-      this.running = this.runOnce()
-        .catch((error: unknown) => this.logger.error({ err: error }, 'national sync run failed'))
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, intervalMs).unref();
-        });
-    };
-    this.timer = setTimeout(tick, intervalMs).unref();
+    this.job.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 }

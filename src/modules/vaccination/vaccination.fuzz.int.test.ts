@@ -14,6 +14,7 @@ import { STAFF_ROLES, type StaffRole } from '../../platform/auth/roles.ts';
 import type { App, RouteEntry } from '../../platform/http/types.ts';
 import { RISK_CATEGORIES, SIGNER_CAPACITIES } from './rules.ts';
 import { PAYMENT_MODES, ROUTES_OF_ADMINISTRATION, SITES } from './tables.ts';
+import { CONSENT, openHubDays } from '../../../test/registry-fixtures.ts';
 
 /*
  * SEC-6 for the immunization registry: random strings, wrong and impossible dates and times, wrong ids,
@@ -25,15 +26,6 @@ import { PAYMENT_MODES, ROUTES_OF_ADMINISTRATION, SITES } from './tables.ts';
 
 const NOW = '2022-01-20T12:00:00Z';
 const RUNS = 100;
-
-const CONSENT = {
-  formVersion: 'MDS-2021-03-25',
-  informationNoteRead: true,
-  signerCapacity: 'self',
-  signerName: 'Mario Rossi',
-  situation: { protection: 'none', naturalIncapacity: false, inFacility: false },
-  heardReachable: true,
-};
 
 const oversized = fc.oneof(
   fc.string({ minLength: 41, maxLength: 300 }),
@@ -599,22 +591,7 @@ describeEachDatabase('Immunization registry routes under random bad input', (dat
     const booking = new BookingService(db, built.clock, eligibility);
     const setup = systemContext('test', built.clock.now());
     const hub = pools.points[0] ?? 0;
-    await booking.configureHub(hub, { stations: 10, accessibility: [], status: 'active' }, setup);
-    for (const day of ['2022-01-21', '2022-02-11']) {
-      await booking.setHubDay(
-        hub,
-        day,
-        {
-          opensAt: '09:00',
-          closesAt: '10:00',
-          stations: 10,
-          minutesPerVaccination: 5,
-          slotMinutes: 15,
-          stock: [{ product: 'COMIRNATY-30', doses: 50 }],
-        },
-        setup,
-      );
-    }
+    await openHubDays(booking, hub, ['2022-01-21', '2022-02-11'], setup);
     const slot = await db
       .selectFrom('slots')
       .select('id')

@@ -10,6 +10,7 @@ import { BookingService } from '../booking/service.ts';
 import { systemContext } from '../../platform/audit/audit.ts';
 import type { fixedClock } from '../../platform/clock.ts';
 import type { App } from '../../platform/http/types.ts';
+import { CONSENT, openHubDays } from '../../../test/registry-fixtures.ts';
 
 interface Administration {
   id: number;
@@ -26,15 +27,6 @@ interface Administration {
 const NOW = '2022-01-20T12:00:00Z';
 /** CONS-2: for a child, whoever holds parental responsibility signs. */
 const PARENT_CONSENT = { signerCapacity: 'parental_responsibility', signerName: 'Anna Bianchi' };
-/** CONS-1: an adult signs for themselves on the form of 25 March 2021, after the information note. */
-const CONSENT = {
-  formVersion: 'MDS-2021-03-25',
-  informationNoteRead: true,
-  signerCapacity: 'self',
-  signerName: 'Mario Rossi',
-  situation: { protection: 'none', naturalIncapacity: false, inFacility: false },
-  heardReachable: true,
-};
 
 describeEachDatabase('Immunization registry', (database) => {
   let app: App;
@@ -296,22 +288,7 @@ describeEachDatabase('Immunization registry', (database) => {
       const eligibility = new EligibilityService(database().db, clock, '03');
       const booking = new BookingService(database().db, clock, eligibility);
       const setup = systemContext('test', clock.now());
-      await booking.configureHub(point, { stations: 10, accessibility: [], status: 'active' }, setup);
-      for (const day of ['2022-01-21', '2022-02-11']) {
-        await booking.setHubDay(
-          point,
-          day,
-          {
-            opensAt: '09:00',
-            closesAt: '10:00',
-            stations: 10,
-            minutesPerVaccination: 5,
-            slotMinutes: 15,
-            stock: [{ product: 'COMIRNATY-30', doses: 50 }],
-          },
-          setup,
-        );
-      }
+      await openHubDays(booking, point, ['2022-01-21', '2022-02-11'], setup);
       const slot = await database()
         .db.selectFrom('slots')
         .select('id')
