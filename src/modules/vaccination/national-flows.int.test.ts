@@ -183,7 +183,7 @@ describeEachDatabase('NAT-1..4 national flows against the simulator', (database)
     await nationalDb.close();
   });
 
-  it('NAT-1 NAT-3 a recorded COVID dose reaches AVN and the health-card system once; the lag is measured', async () => {
+  it('NAT-1 NAT-3 NAT-5 a recorded COVID dose reaches AVN and the health-card system once; the backlog and the lag are shown', async () => {
     await setFaults({ mode: 'none' });
     const dose = await record(person(0).id);
     expect((await flow()).pending).toBe(1);
