@@ -102,6 +102,7 @@ export function registerPlatformCommands(program: Command): void {
             `Vaxhub demo ready in ${((Date.now() - started) / 1000).toFixed(1)} s on ${database.kind === 'pglite' ? `embedded PostgreSQL (PGlite, ${config.DATA_DIR})` : 'PostgreSQL'}`,
             '',
             `  Home:            ${url}/`,
+            `  Citizen portal:  ${url}/portal (sign in with the demo citizen below)`,
             `  API explorer:    ${url}/docs`,
             `  OpenAPI:         ${url}/openapi.json`,
             `  Health:          ${url}/health`,
