@@ -685,4 +685,14 @@ describe('vaxhub export opendata', () => {
     expect(result.stdout).toMatch(/^0 rows, 0 doses, 2021-04-01 to 2021-04-30/);
     expect(await readFile(out, 'utf8')).toBe(`${OPEN_DATA_HEADER.join(',')}\n`);
   });
+
+  it('EXP-1 the fhir command writes the three NDJSON files with progress (none recorded: empty files)', async () => {
+    const out = path.join(directory, 'fhir');
+    const result = vaxhub(['export', 'fhir', '--from', '2021-04-01', '--to', '2021-04-30', '--out', out]);
+    expect(result.status, result.stderr).toBe(0);
+    for (const type of ['Immunization', 'Patient', 'Location']) {
+      expect(result.stderr).toContain(`0 ${type} resources: ${path.join(out, `${type}.ndjson`)}`);
+      expect(await readFile(path.join(out, `${type}.ndjson`), 'utf8')).toBe('');
+    }
+  });
 });
