@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
 import type {
   AttemptOutcome,
@@ -45,17 +45,34 @@ export async function claimDue(
   leaseSeconds: number,
   token: string,
 ): Promise<ClaimedMessage[]> {
+  // A person's e-mails and SMS go out in order: the oldest pending one blocks the later ones.
+  return claim(
+    db,
+    sql`m.channel <> 'letter' AND NOT EXISTS (
+      SELECT 1 FROM messages earlier
+      WHERE earlier.person_id = m.person_id AND earlier.status = 'pending'
+        AND earlier.channel <> 'letter' AND earlier.id < m.id
+    )`,
+    limit,
+    leaseSeconds,
+    token,
+  );
+}
+
+/** Claims the due, unleased pending messages that `which` selects, for `leaseSeconds`, oldest first. */
+async function claim(
+  db: MessagingDb,
+  which: RawBuilder<unknown>,
+  limit: number,
+  leaseSeconds: number,
+  token: string,
+): Promise<ClaimedMessage[]> {
   const { rows } = await sql<ClaimedMessage>`
     WITH claimable AS (
       SELECT m.id FROM messages m
-      WHERE m.status = 'pending' AND m.channel <> 'letter'
+      WHERE m.status = 'pending' AND ${which}
         AND m.send_after <= clock_timestamp()
         AND (m.claimed_until IS NULL OR m.claimed_until < clock_timestamp())
-        AND NOT EXISTS (
-          SELECT 1 FROM messages earlier
-          WHERE earlier.person_id = m.person_id AND earlier.status = 'pending'
-            AND earlier.channel <> 'letter' AND earlier.id < m.id
-        )
       ORDER BY m.id
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
@@ -278,28 +295,7 @@ export async function claimLetters(
   leaseSeconds: number,
   token: string,
 ): Promise<ClaimedMessage[]> {
-  const { rows } = await sql<ClaimedMessage>`
-    WITH claimable AS (
-      SELECT m.id FROM messages m
-      WHERE m.status = 'pending' AND m.channel = 'letter'
-        AND m.send_after <= clock_timestamp()
-        AND (m.claimed_until IS NULL OR m.claimed_until < clock_timestamp())
-      ORDER BY m.id
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED
-    )
-    UPDATE messages m
-    SET claimed_until = clock_timestamp() + make_interval(secs => ${leaseSeconds}),
-      claim_token = ${token}::uuid, attempts = m.attempts + 1
-    FROM claimable
-    WHERE m.id = claimable.id
-    RETURNING m.id AS "id", m.person_id AS "personId", m.channel AS "channel", m.template AS "template",
-      m.language AS "language", m.recipient AS "recipient", m.params AS "params",
-      m.cause_kind AS "causeKind", m.cause_id AS "causeId", m.attempts AS "attempt"
-  `.execute(db);
-  return rows
-    .map((row) => ({ ...row, id: Number(row.id), causeId: Number(row.causeId) }))
-    .sort((a, b) => a.id - b.id);
+  return claim(db, sql`m.channel = 'letter'`, limit, leaseSeconds, token);
 }
 
 /** A print batch printed: its letters are sent, in one transaction, each with its attempt. */
