@@ -12,7 +12,8 @@ import {
   type ClaimedMessage,
   type MessagingDb,
 } from './repo.ts';
-import { renderMessage, TemplateError, type SenderContacts } from './templates.ts';
+import { TemplateError, type SenderContacts } from './message-text.ts';
+import { renderMessage } from './templates.ts';
 
 /** How long a worker's claim on a message lasts: well beyond one bounded SMTP or gateway call. */
 const LEASE_SECONDS = 120;

@@ -14,13 +14,8 @@ import {
   type ClaimedMessage,
   type MessagingDb,
 } from './repo.ts';
-import {
-  longDate,
-  renderLong,
-  TemplateError,
-  type RenderedMessage,
-  type SenderContacts,
-} from './templates.ts';
+import { longDate, TemplateError, type RenderedMessage, type SenderContacts } from './message-text.ts';
+import { renderMessage } from './templates.ts';
 
 /*
  * Paper letters (BOOK-17: letters for people without phone or internet): pending letters are collected
@@ -71,7 +66,7 @@ export async function printLetterBatch(
     try {
       letters.push({
         message,
-        rendered: renderLong(message.template, message.language, message.params, options.sender.contacts),
+        rendered: renderMessage({ ...message, channel: 'letter' }, options.sender.contacts),
       });
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;

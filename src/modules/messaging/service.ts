@@ -16,7 +16,8 @@ import {
   type MessageFilter,
   type MessagingDb,
 } from './repo.ts';
-import { renderMessage, TemplateError, type SenderContacts } from './templates.ts';
+import { TemplateError, type SenderContacts } from './message-text.ts';
+import { renderMessage } from './templates.ts';
 import './errors.ts';
 
 /** The SMS file of the `file` adapter: JSON lines under DATA_DIR. */

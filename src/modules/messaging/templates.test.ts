@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { clockTime, longDate, shortDate, TemplateError } from './message-text.ts';
 import {
-  clockTime,
-  longDate,
-  renderMessage,
-  shortDate,
-  TemplateError,
-  TEMPLATES,
+  BOOKING_TEMPLATES,
   type AppointmentParams,
   type BookingMessageParamsT,
-} from './templates.ts';
+} from './booking-templates.ts';
+import { renderMessage } from './templates.ts';
 import { CHANNELS, LANGUAGES } from './tables.ts';
 
 const CONTACTS = { publicUrl: 'https://vaccini.example.it/', helpPhone: '800 894 545' };
@@ -53,7 +50,7 @@ const paramsOf = (template: string): BookingMessageParamsT => ({
         : [second, first],
 });
 
-const cases = TEMPLATES.flatMap((template) =>
+const cases = BOOKING_TEMPLATES.flatMap((template) =>
   LANGUAGES.flatMap((language) => CHANNELS.map((channel) => [template, language, channel] as const)),
 );
 
