@@ -14,6 +14,7 @@ import { portalRoutes } from './modules/portal/routes.ts';
 import { certificateRoutes } from './modules/certificates/routes.ts';
 import { messagingRoutes } from './modules/messaging/routes.ts';
 import { exportRoutes } from './modules/exports/routes.ts';
+import { consoleRoutes } from './modules/console/routes.ts';
 
 /** Every module's routes, in one list: adding a module to the platform is one line here. */
 export const MODULES: ModuleRoutes[] = [
@@ -28,6 +29,7 @@ export const MODULES: ModuleRoutes[] = [
   certificateRoutes,
   messagingRoutes,
   exportRoutes,
+  consoleRoutes,
 ];
 
 export function buildServer(options: { config: Config; database: Database; clock: Clock; logger: Logger }) {

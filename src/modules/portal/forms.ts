@@ -81,7 +81,7 @@ export function textInput(
     label: string;
     value?: string | undefined;
     hint?: string | undefined;
-    type?: 'text' | 'date' | 'time';
+    type?: 'text' | 'date' | 'time' | 'password' | 'number' | 'email' | 'tel';
     autocomplete?: string;
     inputmode?: 'numeric' | 'text';
     /** Codes are typed as they are printed: no autocorrection, no capitalisation of words. */

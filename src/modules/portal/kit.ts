@@ -1,4 +1,5 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sendProblem } from '../../platform/http/app.ts';
 import type { Kysely } from 'kysely';
 import { Type, type TSchema } from 'typebox';
 import type { DB } from '../../platform/db/schema.ts';
@@ -11,7 +12,7 @@ import { BOOKING_CHANNELS, type BookingChannel } from '../eligibility/plan-file.
 import { findRegionName } from '../reference/service.ts';
 import type { FieldError } from './forms.ts';
 import type { SafeHtml } from './html.ts';
-import { t, type PageContext } from './layout.ts';
+import { t, type PageArea, type PageContext } from './layout.ts';
 import { text, type TextKey } from './texts.ts';
 import { problemPage } from './views.ts';
 
@@ -110,20 +111,31 @@ export const channelOf = (request: FastifyRequest): BookingChannel =>
 
 export type PageKit = ReturnType<typeof createPageKit>;
 
-export function createPageKit(db: Kysely<DB>, regionCode: string) {
+/** The actor a page area signs in: citizens on the portal, staff on the consoles. */
+const AREA_ACTOR: Record<PageArea, Actor['kind']> = { portal: 'citizen', console: 'staff' };
+
+export function createPageKit(db: Kysely<DB>, regionCode: string, area: PageArea = 'portal') {
   let regionName: string | undefined;
+  const home = `/${area}`;
 
   const pageContext = async (request: FastifyRequest, here?: string): Promise<PageContext> => {
     regionName ??= await findRegionName(db, regionCode);
     const language = pageLanguage(request);
     // An error raised before the session was read (a shed surge) leaves no actor yet.
     const actor = request.actor as Actor | null;
+    const signedIn =
+      actor !== null && actor.kind === AREA_ACTOR[area] && actor.kind !== 'anonymous' ? actor : undefined;
     return {
+      area,
       language,
-      here: here ?? (request.method === 'GET' ? request.url : '/portal'),
+      here: here ?? (request.method === 'GET' ? request.url : home),
       regionName: regionName === undefined ? text(language, 'regionFallback') : `Regione ${regionName}`,
       session:
-        actor?.kind === 'citizen' ? { csrfToken: actor.csrfToken, expiresAt: actor.expiresAt } : undefined,
+        signedIn === undefined ? undefined : { csrfToken: signedIn.csrfToken, expiresAt: signedIn.expiresAt },
+      staff:
+        signedIn?.kind === 'staff'
+          ? { displayName: signedIn.displayName, role: text(language, `role_${signedIn.role}`) }
+          : undefined,
     };
   };
 
@@ -178,8 +190,8 @@ export function createPageKit(db: Kysely<DB>, regionCode: string) {
     if (error.options.headers !== undefined) void reply.headers(error.options.headers);
     const onward: PageLink =
       context.session === undefined
-        ? { href: '/portal/sign-in', label: 'toSignIn' }
-        : { href: '/portal/start', label: 'toStart' };
+        ? { href: `${home}/sign-in`, label: 'toSignIn' }
+        : { href: area === 'portal' ? '/portal/start' : home, label: 'toStart' };
     return sendPage(
       reply,
       problem.status,
@@ -196,5 +208,47 @@ export function createPageKit(db: Kysely<DB>, regionCode: string) {
     );
   };
 
-  return { pageContext, sendPage, formFailed, sendProblemPage };
+  /**
+   * A page scope's refusals as pages: a missing session goes to sign-in, a refusal or a bad field to the
+   * problem page, an unknown address to "page not found"; clients that do not read HTML get the platform's
+   * problem+json (its handler is the parent's). Never a stack trace.
+   */
+  const handleErrorsAsPages = (scope: FastifyInstance): void => {
+    scope.setErrorHandler((error: FastifyError, request, reply) => {
+      if (!wantsHtml(request)) throw error;
+      if (error instanceof DomainError) {
+        if (error.code === 'AUTHENTICATION_REQUIRED') return reply.redirect(`${home}/sign-in?expired=1`, 303);
+        return sendProblemPage(request, reply, error);
+      }
+      const [first] = error.validation ?? [];
+      if (first !== undefined) {
+        const problem = fieldProblem(first, error.validationContext);
+        return sendProblemPage(request, reply, new DomainError(problem.code, { params: problem.params }));
+      }
+      if (error.statusCode !== undefined && error.statusCode < 500) throw error;
+      request.log.error({ err: error }, 'unhandled error');
+      return sendProblemPage(request, reply, new DomainError('INTERNAL_ERROR'));
+    });
+
+    scope.setNotFoundHandler(async (request, reply) => {
+      if (!wantsHtml(request)) {
+        return sendProblem(request, reply, 'ROUTE_NOT_FOUND', {
+          params: { method: request.method, url: request.url.split('?')[0] ?? '' },
+        });
+      }
+      const context = await pageContext(request, home);
+      return sendPage(
+        reply,
+        404,
+        problemPage(context, {
+          title: t(context, 'notFoundTitle'),
+          detail: t(context, 'notFoundText'),
+          correlationId: request.id,
+          links: [{ href: home, label: t(context, 'toStart') }],
+        }),
+      );
+    });
+  };
+
+  return { pageContext, sendPage, formFailed, sendProblemPage, handleErrorsAsPages };
 }

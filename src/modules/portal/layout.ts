@@ -4,14 +4,20 @@ import { html, type HtmlValue, type SafeHtml } from './html.ts';
 import { text, type TextKey } from './texts.ts';
 import { BOOTSTRAP_ITALIA_CSS, PORTAL_CSS, PORTAL_JS } from './assets.ts';
 
+/** The two families of pages: the citizen portal and the staff consoles, one frame for both. */
+export type PageArea = 'portal' | 'console';
+
 /** What every page needs to know about the request it answers. */
 export interface PageContext {
+  area: PageArea;
   language: Language;
   /** A GET address that shows this page again: where the language switch comes back to. */
   here: string;
   regionName: string;
-  /** Present when a citizen is signed in: forms carry the token, the header offers sign-out. */
+  /** Present when someone of the page's area is signed in: forms carry the token, the header offers sign-out. */
   session?: { csrfToken: string; expiresAt: Date } | undefined;
+  /** The signed-in staff member on a console page: shown in the header. */
+  staff?: { displayName: string; role: string } | undefined;
 }
 
 export const t = (context: PageContext, key: TextKey, params?: Record<string, string | number>): string =>
@@ -52,7 +58,7 @@ function languageSwitch(context: PageContext): SafeHtml {
 
 function signOutForm(context: PageContext): HtmlValue {
   if (context.session === undefined) return null;
-  return html`<form method="post" action="/portal/sign-out" class="sign-out">
+  return html`<form method="post" action="/${context.area}/sign-out" class="sign-out">
     ${csrfField(context)}
     <button type="submit" class="btn btn-sm btn-outline-light">${t(context, 'signOut')}</button>
   </form>`;
@@ -66,7 +72,9 @@ export function layout(
   context: PageContext,
   options: { title: string; body: HtmlValue; hasErrors?: boolean; wide?: boolean },
 ): SafeHtml {
-  const title = `${options.hasErrors ? t(context, 'errorPrefix') : ''}${options.title} – ${t(context, 'serviceName')}`;
+  const console = context.area === 'console';
+  const serviceName = t(context, console ? 'consoleName' : 'serviceName');
+  const title = `${options.hasErrors ? t(context, 'errorPrefix') : ''}${options.title} – ${serviceName}`;
   const session = context.session;
   return html`<!doctype html>
     <html lang="${context.language}">
@@ -87,7 +95,15 @@ export function layout(
           <div class="it-header-slim-wrapper">
             <div class="container">
               <div class="it-header-slim-wrapper-content">
-                <span class="region-name">${context.regionName}</span>
+                <span class="region-name"
+                  >${context.regionName}${
+                    context.staff === undefined
+                      ? null
+                      : html` ·
+                          <span class="staff-name">${context.staff.displayName}</span>
+                          (${context.staff.role})`
+                  }</span
+                >
                 <div class="header-tools">${languageSwitch(context)}${signOutForm(context)}</div>
               </div>
             </div>
@@ -96,10 +112,12 @@ export function layout(
             <div class="container">
               <div class="it-header-center-content-wrapper">
                 <div class="it-brand-wrapper">
-                  <a href="/portal">
+                  <a href="/${context.area}">
                     <div class="it-brand-text">
-                      <div class="it-brand-title">${t(context, 'serviceName')}</div>
-                      <div class="it-brand-tagline">${t(context, 'serviceTagline')}</div>
+                      <div class="it-brand-title">${serviceName}</div>
+                      <div class="it-brand-tagline">
+                        ${t(context, console ? 'consoleTagline' : 'serviceTagline')}
+                      </div>
                     </div>
                   </a>
                 </div>
@@ -107,7 +125,7 @@ export function layout(
             </div>
           </div>
         </header>
-        <main id="main" class="container py-4${options.wide ? '' : ' portal-narrow'}">
+        <main id="main" class="container py-4${options.wide || console ? '' : ' portal-narrow'}">
           ${
             session === undefined
               ? null

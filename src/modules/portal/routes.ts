@@ -1,11 +1,9 @@
-import type { FastifyError } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { ModuleRoutes } from '../../platform/http/app.ts';
-import { sendProblem, SESSION_COOKIE } from '../../platform/http/app.ts';
+import { SESSION_COOKIE } from '../../platform/http/app.ts';
 import { actingContextOf } from '../../platform/http/acting-context.ts';
 import { DomainError } from '../../platform/http/problem.ts';
-import { fieldProblem } from '../../platform/http/validation.ts';
 import { grantSession } from '../../platform/auth/routes.ts';
 import { CitizenSignInBody } from '../../platform/auth/schemas.ts';
 import { IDENTIFIER_POLICY } from '../../platform/auth/throttle.ts';
@@ -28,11 +26,10 @@ import {
   createPageKit,
   LANGUAGE_COOKIE,
   refusalOf,
-  wantsHtml,
   type Refusal,
 } from './kit.ts';
-import { t, type PageContext } from './layout.ts';
-import { problemPage, signInPage, startPage } from './views.ts';
+import type { PageContext } from './layout.ts';
+import { signInPage, startPage } from './views.ts';
 
 const SIGN_IN_POLICY = { attempts: IDENTIFIER_POLICY.maxFailures, minutes: IDENTIFIER_POLICY.lockMinutes };
 
@@ -55,49 +52,14 @@ export const portalRoutes: ModuleRoutes = async (app, { database, clock, config,
     config.REGION_CODE,
   );
   const kit = createPageKit(db, config.REGION_CODE);
-  const { pageContext, sendPage, formFailed, sendProblemPage } = kit;
+  const { pageContext, sendPage, formFailed } = kit;
 
   await registerPortalAssets(app);
 
   await app.register(
     (scope, _options, done) => {
       const portal = scope.withTypeProvider<TypeBoxTypeProvider>();
-      portal.setErrorHandler((error: FastifyError, request, reply) => {
-        // Clients that do not read HTML get the platform's problem+json: its handler is the parent.
-        if (!wantsHtml(request)) throw error;
-        if (error instanceof DomainError) {
-          if (error.code === 'AUTHENTICATION_REQUIRED')
-            return reply.redirect('/portal/sign-in?expired=1', 303);
-          return sendProblemPage(request, reply, error);
-        }
-        const [first] = error.validation ?? [];
-        if (first !== undefined) {
-          const problem = fieldProblem(first, error.validationContext);
-          return sendProblemPage(request, reply, new DomainError(problem.code, { params: problem.params }));
-        }
-        if (error.statusCode !== undefined && error.statusCode < 500) throw error;
-        request.log.error({ err: error }, 'unhandled error');
-        return sendProblemPage(request, reply, new DomainError('INTERNAL_ERROR'));
-      });
-
-      portal.setNotFoundHandler(async (request, reply) => {
-        if (!wantsHtml(request)) {
-          return sendProblem(request, reply, 'ROUTE_NOT_FOUND', {
-            params: { method: request.method, url: request.url.split('?')[0] ?? '' },
-          });
-        }
-        const context = await pageContext(request, '/portal');
-        return sendPage(
-          reply,
-          404,
-          problemPage(context, {
-            title: t(context, 'notFoundTitle'),
-            detail: t(context, 'notFoundText'),
-            correlationId: request.id,
-            links: [{ href: '/portal', label: t(context, 'toStart') }],
-          }),
-        );
-      });
+      kit.handleErrorsAsPages(scope);
 
       portal.get(
         '/',
@@ -130,7 +92,7 @@ export const portalRoutes: ModuleRoutes = async (app, { database, clock, config,
         (request, reply) => {
           const back = request.query.back ?? '';
           // Only back into the portal: an address carried by a link must not lead the citizen elsewhere.
-          const target = /^\/portal(?:[/?][^\\\s]*)?$/.test(back) ? back : '/portal';
+          const target = /^\/(?:portal|console)(?:[/?][^\\\s]*)?$/.test(back) ? back : '/portal';
           void reply.setCookie(LANGUAGE_COOKIE, request.query.to, {
             path: '/',
             httpOnly: true,

@@ -1,4 +1,5 @@
 import { format, type Language, type Localized } from '../../platform/i18n.ts';
+import { CONSOLE_TEXTS } from '../console/texts.ts';
 
 /**
  * The citizen portal's own words (UX-1): short sentences, the citizen addressed with the formal «lei» in
@@ -230,6 +231,7 @@ const TEXTS = {
     it: 'L’indirizzo non corrisponde a nessuna pagina. Controlli di averlo scritto bene o parta dalla pagina iniziale.',
     en: 'The address does not match any page. Check it, or start from the first page.',
   },
+  ...CONSOLE_TEXTS,
 } satisfies Record<string, Localized>;
 
 export type TextKey = keyof typeof TEXTS;

@@ -1,0 +1,19 @@
+import type { StaffRole } from '../../platform/auth/roles.ts';
+import type { TextKey } from '../portal/texts.ts';
+
+/** One part of the consoles: where it starts, what it is called and does, and who may open it. */
+export interface ConsoleSection {
+  href: `/console/${string}`;
+  label: TextKey;
+  description: TextKey;
+  roles: readonly StaffRole[];
+}
+
+/**
+ * The consoles' sections, in the order the home page and the navigation list them. A section's pages
+ * declare the same roles in their routes' `config.access`; this list only decides what is offered.
+ */
+export const CONSOLE_SECTIONS: readonly ConsoleSection[] = [];
+
+export const sectionsFor = (role: StaffRole): ConsoleSection[] =>
+  CONSOLE_SECTIONS.filter((section) => section.roles.includes(role));

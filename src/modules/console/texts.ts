@@ -1,0 +1,43 @@
+import type { Localized } from '../../platform/i18n.ts';
+import type { StaffRole } from '../../platform/auth/roles.ts';
+
+/**
+ * The staff consoles' words, in the same catalogue as the portal's (portal/texts.ts merges them), so that
+ * every page shares one frame, one form kit and one language switch. Operators are addressed with
+ * infinitives, impersonally and tersely: they read these pages hundreds of times a day.
+ */
+const ROLE_TEXTS = {
+  role_call_center: { it: 'operatore call center', en: 'call-center operator' },
+  role_contact_center_supervisor: { it: 'supervisore contact center', en: 'contact-center supervisor' },
+  role_gp: { it: 'medico di medicina generale', en: 'general practitioner' },
+  role_pharmacist: { it: 'farmacista', en: 'pharmacist' },
+  role_vaccinator: { it: 'vaccinatore', en: 'vaccinator' },
+  role_point_admin: { it: 'responsabile punto vaccinale', en: 'vaccination-point manager' },
+  role_asl_admin: { it: 'amministratore ASL', en: 'health-authority administrator' },
+  role_region_admin: { it: 'amministratore regionale', en: 'regional administrator' },
+  role_auditor: { it: 'revisore', en: 'auditor' },
+} satisfies Record<`role_${StaffRole}`, Localized>;
+
+export const CONSOLE_TEXTS = {
+  ...ROLE_TEXTS,
+  consoleName: { it: 'Console vaccinazioni', en: 'Vaccination console' },
+  consoleTagline: { it: 'Per gli operatori del servizio sanitario', en: 'For health-service staff' },
+  consoleSignInTitle: { it: 'Accesso operatori', en: 'Staff sign-in' },
+  consoleSignInIntro: {
+    it: 'Accedere con il nome utente e la password ricevuti dall’amministratore.',
+    en: 'Sign in with the username and password your administrator gave you.',
+  },
+  username: { it: 'Nome utente', en: 'Username' },
+  password: { it: 'Password', en: 'Password' },
+  consoleSignInButton: { it: 'Accedi', en: 'Sign in' },
+  consoleHomeTitle: { it: 'Cosa vuoi fare?', en: 'What do you want to do?' },
+  consoleHomeIntro: {
+    it: 'Le sezioni elencate sono quelle permesse al ruolo {role}.',
+    en: 'These are the sections open to the role {role}.',
+  },
+  consoleNavLabel: { it: 'Sezioni della console', en: 'Console sections' },
+  consoleNoSections: {
+    it: 'Nessuna sezione è ancora disponibile per questo ruolo.',
+    en: 'No section is available for this role yet.',
+  },
+} satisfies Record<string, Localized>;
