@@ -53,4 +53,3 @@ export class FormBrowser {
     return this.get(String(response.headers.location));
   }
 }
-
