@@ -56,3 +56,22 @@ export async function axeViolations(page: Page): Promise<string[]> {
 export async function expectNoAxeViolations(page: Page): Promise<void> {
   expect(await axeViolations(page)).toEqual([]);
 }
+
+/**
+ * Screenshots for the README (issue 9): with `E2E_SCREENSHOTS=<folder>` set, the page is saved there as
+ * `<name>-desktop.png` (1280 px wide) and `<name>-phone.png` (360 px); otherwise nothing is written, so
+ * an ordinary test run leaves the working tree alone. The viewport is put back afterwards.
+ */
+export async function captureScreens(page: Page, name: string): Promise<void> {
+  const folder = process.env.E2E_SCREENSHOTS;
+  if (folder === undefined || folder === '') return;
+  const before = page.viewportSize();
+  for (const [suffix, size] of [
+    ['desktop', { width: 1280, height: 900 }],
+    ['phone', { width: 360, height: 740 }],
+  ] as const) {
+    await page.setViewportSize(size);
+    await page.screenshot({ path: `${folder}/${name}-${suffix}.png`, fullPage: true });
+  }
+  if (before !== null) await page.setViewportSize(before);
+}
