@@ -103,6 +103,7 @@ export function registerPlatformCommands(program: Command): void {
             '',
             `  Home:            ${url}/`,
             `  Citizen portal:  ${url}/portal (sign in with the demo citizen below)`,
+            `  Staff consoles:  ${url}/console (sign in with a staff account below)`,
             `  API explorer:    ${url}/docs`,
             `  OpenAPI:         ${url}/openapi.json`,
             `  Health:          ${url}/health`,
