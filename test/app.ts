@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Database } from '../src/platform/db/database.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logging.ts';
@@ -14,7 +15,13 @@ export const TEST_PASSWORD = 'test-password-123';
 /** The real application on a test database, with a clock the test controls and logs kept quiet. */
 export async function buildTestApp(
   database: Database,
-  options: { extraModules?: ModuleRoutes[]; now?: string; env?: Record<string, string> } = {},
+  options: {
+    extraModules?: ModuleRoutes[];
+    now?: string;
+    env?: Record<string, string>;
+    /** Where the app logs (default: nowhere), e.g. to check what a flow writes to the log. */
+    logger?: Logger;
+  } = {},
 ) {
   const clock = fixedClock(options.now ?? '2021-04-02T08:00:00Z');
   const config = loadConfig({
@@ -32,7 +39,7 @@ export async function buildTestApp(
     config,
     database,
     clock,
-    logger: createLogger('silent'),
+    logger: options.logger ?? createLogger('silent'),
     modules: [...MODULES, ...(options.extraModules ?? [])],
   });
   await app.ready();

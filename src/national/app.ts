@@ -15,6 +15,7 @@ import { FaultInjector, faultRoutes } from './faults.ts';
 import { nationalPersonRoutes } from './persons/routes.ts';
 import { nationalVaccinationRoutes } from './vaccinations/routes.ts';
 import { CertificatePlatform } from './certificates/service.ts';
+import { prepareHcertChecks } from '../modules/certificates/hcert.ts';
 import { nationalCertificateRoutes } from './certificates/routes.ts';
 import type { SigningMaterial } from '../modules/certificates/signing-certificates.ts';
 import './errors.ts';
@@ -115,6 +116,7 @@ export async function buildNationalApp(options: {
     regionOperations,
     certificates: options.signing === undefined ? undefined : new CertificatePlatform(options.signing),
   };
+  if (context.certificates !== undefined) prepareHcertChecks();
   const operationIds = new Set<string>();
 
   const app: App = Fastify({

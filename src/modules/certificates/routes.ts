@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { ModuleRoutes } from '../../platform/http/app.ts';
 import type { Role } from '../../platform/auth/roles.ts';
@@ -5,7 +6,10 @@ import { DomainError } from '../../platform/http/problem.ts';
 import { createNationalClient } from '../../national/client.ts';
 import { PersonCertificates } from '../../national/certificates/schemas.ts';
 import { RegistryService } from '../registry/service.ts';
+import { actingContextOf } from '../../platform/http/acting-context.ts';
 import { PassService } from './service.ts';
+import { CertificateDownloads } from './downloads.ts';
+import { CertificateDownloadBody, PDF_FILE } from './schemas.ts';
 
 const CITIZEN: readonly Role[] = ['citizen'];
 
@@ -58,6 +62,26 @@ export const certificateRoutes: ModuleRoutes = (app, { database, clock, config }
   });
   const passes = new PassService(national, clock);
   const registry = new RegistryService(database.db, clock, national, config.REGION_CODE);
+  const downloads = new CertificateDownloads(database.db, passes, clock);
+
+  app.post(
+    '/certificates/download',
+    {
+      schema: {
+        operationId: 'downloadCertificate',
+        tags: ['certificates'],
+        summary:
+          'A certificate as a PDF, with tax code, the last 8 digits of the health card and the code sent to the certificate contacts; no sign-in (DCC-4). Wrong data get one answer and are throttled like the sign-in',
+        body: CertificateDownloadBody,
+        response: PDF_FILE,
+      },
+      config: { access: 'public' },
+    },
+    async (request, reply) => {
+      const file = await downloads.download(request.body, request.ip, actingContextOf(request, clock.now()));
+      return sendCertificateFile(reply, file);
+    },
+  );
 
   app.post(
     '/passes/verification',
@@ -110,3 +134,16 @@ export const certificateRoutes: ModuleRoutes = (app, { database, clock, config }
     },
   );
 };
+
+/** A certificate PDF as a download: never kept by a browser or a proxy (it carries personal data). */
+export function sendCertificateFile(
+  reply: FastifyReply,
+  file: { pdf: Buffer; filename: string },
+): FastifyReply {
+  return reply
+    .code(200)
+    .type('application/pdf')
+    .header('content-disposition', `attachment; filename="${file.filename}"`)
+    .header('cache-control', 'no-store')
+    .send(file.pdf);
+}

@@ -34,8 +34,13 @@ export class PassService {
     return verifyPass(hc1.trim(), at ?? this.clock.now(), await this.trustList());
   }
 
+  /** The person's certificates on the national platform (DCC-1), revoked ones included when it says so. */
+  async certificates(identifier: string) {
+    return this.fromNational(() => this.national.certificates(identifier));
+  }
+
   async certificatesOf(identifier: string) {
-    const certificates = await this.fromNational(() => this.national.certificates(identifier));
+    const certificates = await this.certificates(identifier);
     return Promise.all(
       certificates.map(async (certificate) => ({ ...certificate, qrSvg: await qrSvg(certificate.hc1) })),
     );

@@ -1,8 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { inflateSync } from 'node:zlib';
+import { PNG } from 'pngjs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../reference/files.ts';
 import { vaccinationHcert, type Hcert, type VaccinationEntry } from './hcert.ts';
+import { readQrPng } from './qr.ts';
 import {
   generateSigningCertificates,
   type SigningCertificatesOptions,
@@ -44,4 +47,66 @@ export function samplePayload(vaccination: Partial<VaccinationEntry> = {}): Hcer
       ...vaccination,
     },
   });
+}
+
+/** The PDF's content streams, inflated (pdfkit compresses them with zlib). */
+function pdfContentStreams(pdf: Buffer): string[] {
+  const text = pdf.toString('latin1');
+  const streams: string[] = [];
+  for (const match of text.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
+    try {
+      streams.push(inflateSync(Buffer.from(match[1] ?? '', 'latin1')).toString('latin1'));
+    } catch {
+      streams.push(match[1] ?? '');
+    }
+  }
+  return streams;
+}
+
+/** The text a PDF of pdfkit's standard fonts shows: its hex strings (`[<…> 20 <…>] TJ`), in order. */
+export function pdfText(pdf: Buffer): string {
+  return pdfContentStreams(pdf)
+    .flatMap((stream) => [...stream.matchAll(/\[([^\]]*)\]\s*TJ/g)])
+    .map((array) =>
+      [...(array[1] ?? '').matchAll(/<([0-9a-fA-F]*)>/g)]
+        .map((hex) => Buffer.from(hex[1] ?? '', 'hex').toString('latin1'))
+        .join(''),
+    )
+    .join('\n');
+}
+
+/**
+ * The text of the QR code drawn in a PDF as filled squares (`x y w h re`): the squares are put back on a
+ * grid, painted into a PNG with a quiet zone and read by the same reader as `dcc verify pass.png`.
+ */
+export function pdfQrText(pdf: Buffer): string | null {
+  const squares = pdfContentStreams(pdf).flatMap((stream) =>
+    [...stream.matchAll(/(-?[\d.]+) (-?[\d.]+) ([\d.]+) ([\d.]+) re/g)].map((m) => ({
+      x: Number(m[1]),
+      y: Number(m[2]),
+      side: Number(m[3]),
+    })),
+  );
+  const [first] = squares;
+  if (first === undefined) return null;
+  const side = first.side;
+  const minX = Math.min(...squares.map((s) => s.x));
+  const minY = Math.min(...squares.map((s) => s.y));
+  const size = Math.round((Math.max(...squares.map((s) => s.x)) - minX) / side) + 1;
+  const scale = 4;
+  const quiet = 4;
+  const pixels = (size + 2 * quiet) * scale;
+  const png = new PNG({ width: pixels, height: pixels });
+  png.data.fill(255);
+  for (const square of squares) {
+    const column = Math.round((square.x - minX) / side) + quiet;
+    const row = Math.round((square.y - minY) / side) + quiet;
+    for (let dy = 0; dy < scale; dy++) {
+      for (let dx = 0; dx < scale; dx++) {
+        const offset = ((row * scale + dy) * pixels + column * scale + dx) * 4;
+        png.data[offset] = png.data[offset + 1] = png.data[offset + 2] = 0;
+      }
+    }
+  }
+  return readQrPng(PNG.sync.write(png));
 }

@@ -125,6 +125,8 @@ export async function recordAttempt(
       .onConflict((conflict) => conflict.columns(['message_id', 'attempt']).doNothing())
       .execute();
     const released = { claimed_until: null, claim_token: null };
+    // A one-time secret (a certificate's code) is kept only while the message may still be sent.
+    const forgetSecret = { params: sql<unknown>`params - 'secret'` };
     let update;
     switch (attempt.outcome) {
       case 'sent':
@@ -132,6 +134,7 @@ export async function recordAttempt(
           .updateTable('messages')
           .set({
             ...released,
+            ...forgetSecret,
             status: 'sent',
             sent_at: sql<Date>`clock_timestamp()`,
             provider_message_id: attempt.providerMessageId ?? null,
@@ -157,6 +160,7 @@ export async function recordAttempt(
           .updateTable('messages')
           .set({
             ...released,
+            ...forgetSecret,
             status: attempt.outcome === 'failed' ? 'failed' : 'cancelled',
             last_error: attempt.error?.slice(0, 500) ?? null,
           })
@@ -315,6 +319,7 @@ export async function markLettersPrinted(
         status: 'sent',
         sent_at: sql<Date>`clock_timestamp()`,
         print_batch: batch,
+        params: sql<unknown>`params - 'secret'`,
         provider_message_id: sql<string>`${batch} || '#' || id::text`,
         claimed_until: null,
         claim_token: null,

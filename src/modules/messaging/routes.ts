@@ -4,6 +4,7 @@ import type { ModuleRoutes } from '../../platform/http/app.ts';
 import type { Role } from '../../platform/auth/roles.ts';
 import type { MessageAttemptRow, MessageRow } from './repo.ts';
 import { MessagingService } from './service.ts';
+import { withoutSecret } from './template-kit.ts';
 import {
   MessageDetailView,
   MessageIdParams,
@@ -25,7 +26,7 @@ const view = (row: MessageRow & { attemptLog: MessageAttemptRow[] }): Static<typ
   template: row.template,
   language: row.language,
   recipient: row.recipient,
-  params: row.params ?? {},
+  params: withoutSecret(row.params),
   causeKind: row.cause_kind,
   causeId: Number(row.cause_id),
   dedupeKey: row.dedupe_key,

@@ -18,6 +18,7 @@ import {
 } from './repo.ts';
 import { TemplateError, type SenderContacts } from './message-text.ts';
 import { renderMessage } from './templates.ts';
+import { withoutSecret } from './template-kit.ts';
 import './errors.ts';
 
 /** The SMS file of the `file` adapter: JSON lines under DATA_DIR. */
@@ -90,7 +91,7 @@ export class MessagingService {
             channel: scoped.channel,
             template: scoped.template,
             language: scoped.language,
-            params: scoped.params,
+            params: withoutSecret(scoped.params),
           },
           contactsOf(this.config),
         ),

@@ -37,3 +37,14 @@ export function defineTemplate<S extends TSchema>(
     },
   };
 }
+
+/**
+ * A message may carry a one-time secret in `params.secret` (a certificate's download code, DCC-4): the
+ * worker renders it while the message is pending, the row forgets it once the message is sent, failed or
+ * cancelled (repo.ts), and the administrators' pages never show it: they read params through this.
+ */
+export function withoutSecret(params: unknown): Record<string, unknown> {
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) return {};
+  const { secret: _secret, ...rest } = params as Record<string, unknown>;
+  return rest;
+}

@@ -2,13 +2,14 @@ import type { Channel, MessageLanguage } from './tables.ts';
 import { TemplateError, type RenderedMessage, type SenderContacts } from './message-text.ts';
 import type { MessageTemplate } from './template-kit.ts';
 import { bookingTemplates } from './booking-templates.ts';
+import { certificateTemplates } from './certificate-templates.ts';
 
 /**
  * Every message the platform can send, by name. A module whose cause writes messages defines its templates
  * with defineTemplate (template-kit.ts) in its own file and adds them here.
  */
 const CATALOGUE: ReadonlyMap<string, MessageTemplate> = new Map(
-  [...bookingTemplates].map((template) => [template.name, template]),
+  [...bookingTemplates, ...certificateTemplates].map((template) => [template.name, template]),
 );
 
 export const TEMPLATE_NAMES: readonly string[] = [...CATALOGUE.keys()];

@@ -68,16 +68,22 @@ export async function claimOutbox(
   return rows.sort((a, b) => a.id - b.id);
 }
 
+/**
+ * NAT-1: the national registry answered. The version it now holds is kept with the acknowledgement: the
+ * database's trigger of DCC-4 (migration 0020) sends the certificate's code, in this same transaction,
+ * when that version is the administration's current one.
+ */
 export async function acknowledge(
   db: Kysely<DB>,
   id: number,
-  outcome: (typeof NATIONAL_OUTCOMES)[number],
+  receipt: { outcome: (typeof NATIONAL_OUTCOMES)[number]; version: number },
 ): Promise<void> {
   await db
     .updateTable('national_outbox')
     .set({
       acknowledged_at: sql<Date>`clock_timestamp()`,
-      outcome,
+      outcome: receipt.outcome,
+      acknowledged_version: receipt.version,
       claimed_until: null,
       last_error: null,
     })

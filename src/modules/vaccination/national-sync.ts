@@ -113,7 +113,7 @@ export class NationalSync {
         String(message.administrationId),
         change,
       );
-      await acknowledge(this.db, message.id, receipt.outcome);
+      await acknowledge(this.db, message.id, receipt);
       return true;
     } catch (error) {
       if (!(error instanceof NationalUnavailableError)) throw error;

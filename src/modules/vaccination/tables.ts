@@ -124,6 +124,8 @@ export interface NationalOutboxTable {
   last_error: string | null;
   acknowledged_at: Date | null;
   outcome: (typeof NATIONAL_OUTCOMES)[number] | null;
+  /** The version the national registry held after the acknowledgement (DCC-4 reads it, migration 0020). */
+  acknowledged_version: number | null;
 }
 
 export interface MobilityAdministrationsTable {
