@@ -9,6 +9,7 @@ import { homeRoutes } from './modules/system/home.ts';
 import { registryRoutes } from './modules/registry/routes.ts';
 import { eligibilityRoutes } from './modules/eligibility/routes.ts';
 import { bookingRoutes } from './modules/booking/routes.ts';
+import { capacityRoutes } from './modules/capacity/routes.ts';
 import { vaccinationRoutes } from './modules/vaccination/routes.ts';
 import { portalRoutes } from './modules/portal/routes.ts';
 import { certificateRoutes } from './modules/certificates/routes.ts';
@@ -24,6 +25,7 @@ export const MODULES: ModuleRoutes[] = [
   registryRoutes,
   eligibilityRoutes,
   bookingRoutes,
+  capacityRoutes,
   vaccinationRoutes,
   portalRoutes,
   certificateRoutes,

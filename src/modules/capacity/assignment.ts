@@ -54,6 +54,12 @@ export interface ReassignmentRules {
   dayShiftKm?: number;
   /** Days farther than this are not proposed. Default: none. */
   maxDayShift?: number;
+  /**
+   * Whether demand d may take places of capacity c at all, beyond distance and day shift: a person's own
+   * window of days (BOOK-10: a second dose within its interval) or a hub open to some people only (BOOK-4).
+   * Default: every pair.
+   */
+  allow?: (demand: number, capacity: number) => boolean;
 }
 
 export const DEFAULT_DAY_SHIFT_KM = 10;
@@ -120,6 +126,7 @@ export function planReassignment(input: ReassignmentInput, rules: ReassignmentRu
   const { areas, hubs, demands, capacities } = input;
   const maxKm = rules.maxKm ?? Infinity;
   const maxDayShift = rules.maxDayShift ?? Infinity;
+  const allow = rules.allow;
   const dayShiftMetres = Math.round((rules.dayShiftKm ?? DEFAULT_DAY_SHIFT_KM) * 1000);
   if (!(maxKm >= 0) || !(maxDayShift >= 0) || !(dayShiftMetres >= 0)) {
     throw new RangeError('maxKm, maxDayShift and dayShiftKm must be ≥ 0');
@@ -172,7 +179,8 @@ export function planReassignment(input: ReassignmentInput, rules: ReassignmentRu
   for (const group of byProduct.values()) {
     const allowed = (d: number, c: number): boolean =>
       kmBetween((demands[d] as Demand).area, (capacities[c] as Capacity).hub) <= maxKm &&
-      Math.abs(shiftOf(d, c)) <= maxDayShift;
+      Math.abs(shiftOf(d, c)) <= maxDayShift &&
+      (allow === undefined || allow(d, c));
     let arcs = 0;
     for (const d of group.demands) for (const c of group.capacities) if (allowed(d, c)) arcs++;
     const arcSource = new Int32Array(arcs);

@@ -15,6 +15,7 @@ import {
   type Texts,
 } from './message-text.ts';
 import { defineTemplate, type MessageTemplate } from './template-kit.ts';
+import { CapacityReason, capacityReasonSentence } from '../capacity/templates.ts';
 
 /*
  * What booking messages say (BOOK-8, BOOK-18, UX-1): what, when, where, what to bring, the booking code,
@@ -39,6 +40,8 @@ const BookingMessageParams = Type.Object({
   givenName: Type.String(),
   surname: Type.String(),
   appointments: Type.Array(Appointment, { minItems: 1 }),
+  /** BOOK-12: the health authority's change that moved the appointment (capacity module). */
+  reason: Type.Optional(CapacityReason),
 });
 
 export type AppointmentParams = Static<typeof Appointment>;
@@ -215,6 +218,7 @@ function renderLong(
       subject = say('rescheduledSubject', language);
       paragraphs = [
         say('rescheduledIntro', language),
+        ...(params.reason === undefined ? [] : [capacityReasonSentence(params.reason, language)]),
         ...details,
         bringBlock(appointments, language),
         say('early', language),
@@ -268,6 +272,7 @@ function renderShort(
       language,
     ),
   ];
+  if (params.reason !== undefined) parts.push(capacityReasonSentence(params.reason, language));
   for (const appointment of appointments) {
     const values = {
       dose: doseLabel(appointment.dose, language),

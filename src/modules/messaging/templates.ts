@@ -3,13 +3,14 @@ import { TemplateError, type RenderedMessage, type SenderContacts } from './mess
 import type { MessageTemplate } from './template-kit.ts';
 import { bookingTemplates } from './booking-templates.ts';
 import { certificateTemplates } from './certificate-templates.ts';
+import { capacityTemplates } from '../capacity/templates.ts';
 
 /**
  * Every message the platform can send, by name. A module whose cause writes messages defines its templates
  * with defineTemplate (template-kit.ts) in its own file and adds them here.
  */
 const CATALOGUE: ReadonlyMap<string, MessageTemplate> = new Map(
-  [...bookingTemplates, ...certificateTemplates].map((template) => [template.name, template]),
+  [...bookingTemplates, ...certificateTemplates, ...capacityTemplates].map((template) => [template.name, template]),
 );
 
 export const TEMPLATE_NAMES: readonly string[] = [...CATALOGUE.keys()];
