@@ -15,6 +15,7 @@ import { portalRoutes } from './modules/portal/routes.ts';
 import { certificateRoutes } from './modules/certificates/routes.ts';
 import { messagingRoutes } from './modules/messaging/routes.ts';
 import { exportRoutes } from './modules/exports/routes.ts';
+import { accessibilityRoutes } from './modules/accessibility/routes.ts';
 import { consoleRoutes } from './modules/console/routes.ts';
 
 /** Every module's routes, in one list: adding a module to the platform is one line here. */
@@ -31,6 +32,7 @@ export const MODULES: ModuleRoutes[] = [
   certificateRoutes,
   messagingRoutes,
   exportRoutes,
+  accessibilityRoutes,
   consoleRoutes,
 ];
 

@@ -12,6 +12,7 @@ import { AuthService } from '../platform/auth/service.ts';
 import { STAFF_ROLES, type StaffRole } from '../platform/auth/roles.ts';
 import { buildServer } from '../server.ts';
 import { seedDemo, seedDemoCapacity, seedDemoFragileList, DEMO_PASSWORD } from '../modules/demo/seed.ts';
+import { seedDemoSessions } from '../modules/accessibility/demo.ts';
 import { UsageError, withDatabase, parsePositiveInteger } from './context.ts';
 import { startDemoMail } from '../modules/messaging/cli.ts';
 
@@ -133,6 +134,13 @@ export function registerPlatformCommands(program: Command): void {
       );
       await seedDemoCapacity(database, systemClock, (line) => console.log(line)).catch((error: unknown) =>
         console.error('demo booking capacity not set:', error instanceof Error ? error.message : error),
+      );
+      await seedDemoSessions(database, systemClock, config.REGION_CODE, (line) => console.log(line)).catch(
+        (error: unknown) =>
+          console.error(
+            'demo dedicated sessions not opened:',
+            error instanceof Error ? error.message : error,
+          ),
       );
     });
 

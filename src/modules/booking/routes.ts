@@ -92,6 +92,7 @@ export const bookingRoutes: ModuleRoutes = (app, { database, clock, config }) =>
         : { code: secondDose.code, startsAt: secondDose.starts_at.toISOString() },
     createdAt: row.created_at.toISOString(),
     cancelledAt: row.cancelled_at?.toISOString() ?? null,
+    transport: row.transport ?? null,
   });
   const readBack = async (row: BookingRow) => view(await booking.confirmationOf(row));
 
@@ -224,6 +225,7 @@ export const bookingRoutes: ModuleRoutes = (app, { database, clock, config }) =>
           slotId: request.body.slotId,
           idempotencyKey: request.headers['idempotency-key'],
           channel: channelOf(request),
+          transport: request.body.transport,
         },
         context(request),
       );

@@ -93,10 +93,16 @@ export const SlotSearchView = Type.Object({
   ),
 });
 
+/** BOOK-16: transport the authority organises: a seat, or a vehicle for a wheelchair. */
+export const TransportNeed = Type.Enum(['seated', 'wheelchair'], {
+  description: 'BOOK-16: transport needed to reach the hub, organised by the health authority',
+});
+
 export const BookBody = Type.Object(
   {
     slotId: Id,
     personId: Type.Optional(Id),
+    transport: Type.Optional(TransportNeed),
   },
   { additionalProperties: false },
 );
@@ -158,4 +164,6 @@ export const BookingView = Type.Object({
   secondDose: Nullable(Type.Object({ code: Type.String(), startsAt: Instant })),
   createdAt: Instant,
   cancelledAt: Nullable(Instant),
+  /** BOOK-16: the transport the person needs, organised by the health authority. */
+  transport: Nullable(TransportNeed),
 });

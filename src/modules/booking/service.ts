@@ -19,6 +19,8 @@ import {
   whatToBring,
 } from './rules.ts';
 import type { AccessibilityFeature, BookingsTable, HubStatus } from './tables.ts';
+import { withTransport, type BookingTransport } from './transport.ts';
+import { refuseIfNotForHubs } from '../accessibility/hub-gate.ts';
 import './errors.ts';
 
 export type BookingRow = Selectable<BookingsTable>;
@@ -411,7 +413,13 @@ export class BookingService {
    * database; a retried confirmation (same Idempotency-Key) returns the booking it made.
    */
   async book(
-    input: { personId: number; slotId: number; idempotencyKey: string | undefined; channel: BookingChannel },
+    input: {
+      personId: number;
+      slotId: number;
+      idempotencyKey: string | undefined;
+      channel: BookingChannel;
+      transport?: BookingTransport | undefined;
+    },
     context: ActingContext,
   ): Promise<{ confirmation: Confirmation; created: boolean }> {
     const result = await this.bookTogether(
@@ -420,6 +428,7 @@ export class BookingService {
         slotId: input.slotId,
         idempotencyKey: input.idempotencyKey,
         channel: input.channel,
+        transport: input.transport,
       },
       context,
     );
@@ -444,6 +453,8 @@ export class BookingService {
       slotId: number;
       idempotencyKey: string | undefined;
       channel: BookingChannel;
+      /** BOOK-16: the transport the person needs, recorded on the booking in its transaction. */
+      transport?: BookingTransport | undefined;
     },
     context: ActingContext,
   ): Promise<{ confirmations: Confirmation[]; created: boolean }> {
@@ -458,7 +469,7 @@ export class BookingService {
       }
       const groupCode = members.length > 1 ? bookingCode(randomBytes(8)) : null;
       const confirmations =
-        members.length === 1
+        members.length === 1 && input.transport === undefined
           ? // One statement is its own transaction: nothing to begin or commit.
             [
               await this.takeBooking(
@@ -481,7 +492,9 @@ export class BookingService {
                 const remaining = from === undefined ? slotIds : slotIds.slice(slotIds.indexOf(from));
                 made.push(await this.takeBooking(trx, remaining, member, input, index, groupCode, context));
               }
-              return made;
+              return input.transport === undefined
+                ? made
+                : withTransport(trx, made, input.transport, context);
             });
       return { confirmations, created: true };
     } catch (error) {
@@ -512,6 +525,8 @@ export class BookingService {
   /** ELIG-5: the person can book now, under which offer, plan and products; BOOKING_NOT_ENTITLED if not. */
   /** BOOK-5: what a person may book now on a channel, or the refusal that says why not and what to do. */
   async entitledMember(personId: number, channel: BookingChannel | undefined): Promise<Member> {
+    // BOOK-14, BOOK-15: a person on the home-vaccination list or booked into a dedicated session gets no hub slot.
+    await refuseIfNotForHubs(this.db, personId, this.clock.now());
     const explanation = await this.eligibility.explain(personId, channel);
     if (!explanation.bookable || explanation.match === null) {
       const view = toEligibilityView(personId, explanation);

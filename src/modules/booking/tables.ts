@@ -68,6 +68,8 @@ export interface BookingsTable {
   created_at: Date;
   cancelled_at: Date | null;
   cancel_reason: string | null;
+  /** BOOK-16 (migrations/0023_accessibility.sql): the transport the person needs, or null. */
+  transport: Generated<'seated' | 'wheelchair' | null>;
 }
 
 export interface BookingTables {

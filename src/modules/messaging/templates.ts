@@ -3,6 +3,7 @@ import { TemplateError, type RenderedMessage, type SenderContacts } from './mess
 import type { MessageTemplate } from './template-kit.ts';
 import { bookingTemplates } from './booking-templates.ts';
 import { certificateTemplates } from './certificate-templates.ts';
+import { accessibilityTemplates } from '../accessibility/templates.ts';
 import { capacityTemplates } from '../capacity/templates.ts';
 
 /**
@@ -10,7 +11,9 @@ import { capacityTemplates } from '../capacity/templates.ts';
  * with defineTemplate (template-kit.ts) in its own file and adds them here.
  */
 const CATALOGUE: ReadonlyMap<string, MessageTemplate> = new Map(
-  [...bookingTemplates, ...certificateTemplates, ...capacityTemplates].map((template) => [template.name, template]),
+  [...bookingTemplates, ...certificateTemplates, ...accessibilityTemplates, ...capacityTemplates].map(
+    (template) => [template.name, template],
+  ),
 );
 
 export const TEMPLATE_NAMES: readonly string[] = [...CATALOGUE.keys()];

@@ -15,6 +15,7 @@ import { BookingCodeParams } from '../booking/schemas.ts';
 import { RegistryService } from '../registry/service.ts';
 import { registerPortalAssets } from './assets.ts';
 import { registerBookingPages } from './booking-pages.ts';
+import { registerAccessibilityPages } from './accessibility-pages.ts';
 import type { FieldError } from './forms.ts';
 import {
   channelOf,
@@ -299,6 +300,7 @@ export const portalRoutes: ModuleRoutes = async (app, { database, clock, config,
         regionCode: config.REGION_CODE,
         db,
       });
+      registerAccessibilityPages(portal, { kit, booking, eligibility, clock, db });
       done();
     },
     { prefix: '/portal' },

@@ -5,6 +5,7 @@ import type { Province } from '../reference/service.ts';
 import type { AccessibilityFeature } from '../booking/tables.ts';
 import { ACCESSIBILITY_FEATURES } from '../booking/tables.ts';
 import { html, type SafeHtml } from './html.ts';
+import { accessibilityLink } from './accessibility-link.ts';
 import { csrfField, formatDate, formatDateTime, formatKm, layout, t, type PageContext } from './layout.ts';
 import {
   choiceGroup,
@@ -117,7 +118,7 @@ export function startPage(
     body: html`${errorSummary(context, view.find.errors)}
       <h1>${t(context, 'startTitle')}</h1>
       <p class="lead">${t(context, 'greeting', { name: view.name })}</p>
-      ${verdict}
+      ${verdict} ${accessibilityLink(context)}
       <h2 class="h3 mt-5">${t(context, 'yourBookings')}</h2>
       ${
         bookings.length === 0

@@ -5,6 +5,7 @@ import type { RegistryTables } from '../../modules/registry/tables.ts';
 import type { EligibilityTables } from '../../modules/eligibility/tables.ts';
 import type { BookingTables } from '../../modules/booking/tables.ts';
 import type { VaccinationTables } from '../../modules/vaccination/tables.ts';
+import type { AccessibilityTables } from '../../modules/accessibility/tables.ts';
 
 /** The whole database as Kysely sees it: each module declares its own tables next to its SQL. */
 export interface DB
@@ -15,4 +16,5 @@ export interface DB
     RegistryTables,
     EligibilityTables,
     BookingTables,
-    VaccinationTables {}
+    VaccinationTables,
+    AccessibilityTables {}
