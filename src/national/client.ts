@@ -1,8 +1,10 @@
 import { Compile } from 'typebox/compile';
 import { NationalPersonSchema, type NationalPerson } from './persons/schemas.ts';
 import {
+  DccRevocationListSchema,
   DccTrustListSchema,
   PersonCertificates,
+  type DccRevocationList,
   type DccTrustList,
   type PersonCertificatesT,
 } from './certificates/schemas.ts';
@@ -19,7 +21,7 @@ import {
 } from './vaccinations/schemas.ts';
 
 export type { NationalPerson } from './persons/schemas.ts';
-export type { DccTrustList, PersonCertificatesT } from './certificates/schemas.ts';
+export type { DccRevocationList, DccTrustList, PersonCertificatesT } from './certificates/schemas.ts';
 export type {
   AbroadVaccinationInput,
   AdministrationChange,
@@ -73,6 +75,8 @@ export interface NationalClient {
   healthCardVaccinations(identifier: string): Promise<HealthCardVaccinationT[]>;
   /** DCC-3: the document signers the certificate platform signs with. */
   dccTrustList(): Promise<DccTrustList>;
+  /** DCC-3: the UCI hashes of the revoked certificates, as verifiers read them. */
+  revocationList(): Promise<DccRevocationList>;
   /** DCC-1: the certificates issued to a person (none for an unknown person). */
   certificates(identifier: string): Promise<PersonCertificatesT>;
   /** NAT-3: a vaccination given abroad, entered in the health-card system only. */
@@ -95,6 +99,7 @@ const checkVaccinations = Compile(HealthCardVaccinations);
 const checkVaccination = Compile(HealthCardVaccination);
 const checkTrustList = Compile(DccTrustListSchema);
 const checkCertificates = Compile(PersonCertificates);
+const checkRevocationList = Compile(DccRevocationListSchema);
 
 /**
  * The regional side's client of the national systems, over HTTP only, so that the base URL can point at
@@ -180,6 +185,9 @@ export function createNationalClient(options: NationalClientOptions): NationalCl
     },
     async dccTrustList() {
       return answer(await call('/dgc/trust-list'), 200, checkTrustList);
+    },
+    async revocationList() {
+      return answer(await call('/dgc/revocation-list'), 200, checkRevocationList);
     },
     async certificates(identifier) {
       const path = `/dgc/persons/${encodeURIComponent(identifier.trim().toUpperCase())}/certificates`;

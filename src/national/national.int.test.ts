@@ -359,6 +359,7 @@ describeEachNationalDatabase('national simulator', (database, kind) => {
       .sort();
     expect(operationIds).toEqual([
       'enterAbroadVaccination',
+      'getDccRevocationList',
       'getDccTrustList',
       'getHealthCardVaccinations',
       'getNationalFaults',

@@ -108,6 +108,32 @@ describe('DCC-3 vaxhub dcc verify', () => {
     expect(run.exitCode).toBe(1);
   });
 
+  it('DCC-3 --revocation: a revoked HC1: text is invalid, reason REVOKED, exit 1; a file not in the format is a usage error', async () => {
+    const { uvciHash } = await import('./revocation.ts');
+    const list = path.join(signing.dir, 'revocation-list.json');
+    const ci = samplePayload().v?.[0]?.ci ?? '';
+    await writeFile(
+      list,
+      JSON.stringify({ generatedAt: '2022-06-01T09:00:00.000Z', hashType: 'UCI', hashes: [uvciHash(ci)] }),
+    );
+    const run = await vaxhub(
+      hc1,
+      '--trust',
+      signing.dir,
+      '--revocation',
+      list,
+      '--at',
+      '2022-06-01T10:00:00Z',
+    );
+    expect(run.stdout.split('\n')[0]).toBe(
+      `INVALID: the certificate ${ci} is revoked (revocation list of 2022-06-01T09:00:00.000Z)`,
+    );
+    expect(run.exitCode).toBe(1);
+    const wrong = path.join(signing.dir, 'not-a-list.json');
+    await writeFile(wrong, JSON.stringify([uvciHash(ci)]));
+    await expect(vaxhub(hc1, '--trust', signing.dir, '--revocation', wrong)).rejects.toThrow(UsageError);
+  });
+
   it('DCC-3 an HC1: text without --trust is a usage error', async () => {
     await expect(vaxhub(hc1)).rejects.toThrow(UsageError);
   });

@@ -3,11 +3,13 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../cli/context.ts';
 import type { PassVerdict } from './verify.ts';
+import type { RevocationCheck } from './revocation.ts';
 import type { TrustListEntry } from './trust-list.ts';
 
 interface VerifyOptions {
   at?: Date;
   trust?: string;
+  revocation?: string;
   json: boolean;
 }
 
@@ -30,6 +32,11 @@ export function registerCertificateCommands(program: Command): void {
       '--trust <certs>',
       'the signer certificates to trust: a PEM file, a trust-list JSON ([{kid, certificate}]) or a folder of ' +
         'PEM files (e.g. the signing folder generated at set-up); required for an HC1: text',
+    )
+    .option(
+      '--revocation <file>',
+      'a revocation list as the certificate platform serves it (GET /dgc/revocation-list: UCI hashes); a ' +
+        'revoked HC1: text is invalid, reason REVOKED',
     )
     .option('--json', 'print the verdict on an HC1: text as JSON', false)
     .action(async (input: string, options: VerifyOptions) => {
@@ -57,8 +64,12 @@ export function registerCertificateCommands(program: Command): void {
           '--trust is required to verify an HC1: text: a signer certificate (PEM), a trust-list JSON or a folder of PEM files',
         );
       }
+      const revocation =
+        options.revocation === undefined ? undefined : await readRevocationList(options.revocation);
       const { verifyPass } = await import('./verify.ts');
-      const verdict = verifyPass(source.hc1, options.at ?? new Date(), trust);
+      const verdict = verifyPass(source.hc1, options.at ?? new Date(), trust, {
+        ...(revocation ? { revocation } : {}),
+      });
       console.log(options.json ? JSON.stringify(verdict, null, 2) : describeVerdict(verdict));
       process.exitCode = verdict.status === 'valid' ? 0 : 1;
     });
@@ -125,6 +136,24 @@ async function readTrust(where: string): Promise<TrustListEntry[]> {
     throw new UsageError(`--trust: ${where} is neither PEM certificates nor a trust-list JSON`);
   }
   return trustList([text]);
+}
+
+/** DCC-3: the list of `--revocation`, in the platform's format. */
+async function readRevocationList(file: string): Promise<RevocationCheck> {
+  const { isRevocationList, revocationCheck } = await import('./revocation.ts');
+  if (!existsSync(file)) throw new UsageError(`--revocation: ${file} does not exist`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--revocation: ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!isRevocationList(parsed)) {
+    throw new UsageError(
+      `--revocation: ${file} is not a revocation list ({generatedAt, hashType: "UCI", hashes: [base64, …]})`,
+    );
+  }
+  return revocationCheck(parsed);
 }
 
 const STATUS_WORDS: Record<PassVerdict['status'], string> = {

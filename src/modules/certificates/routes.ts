@@ -45,6 +45,10 @@ const PassView = Type.Object({
     }),
   ]),
   rules: Type.Union([Type.Null(), Type.String({ description: 'The Italian validity rules applied' })]),
+  revocationChecked: Type.Boolean({
+    description:
+      'DCC-3: whether the national revocation list was consulted; false with the reason REVOCATION_NOT_CHECKED when it could not be read (a revoked pass is invalid, reason REVOKED)',
+  }),
 });
 
 const MyCertificates = Type.Array(
@@ -111,6 +115,7 @@ export const certificateRoutes: ModuleRoutes = (app, { database, clock, config }
                 birthDate: verdict.holder.dob,
               },
         rules: verdict.rules,
+        revocationChecked: verdict.revocationChecked,
       };
     },
   );

@@ -13,6 +13,7 @@ import {
 } from './cose.ts';
 import { checkHcert, entryOf, type DccEntry, type Hcert, type Holder } from './hcert.ts';
 import { keyUsageAllows } from './key-usage.ts';
+import { uvciHash, type RevocationCheck } from './revocation.ts';
 import { trustIndex, type TrustedSigner, type TrustListEntry } from './trust-list.ts';
 import {
   italianValidity,
@@ -42,6 +43,8 @@ export interface PassVerdict {
   signer: { kid: string; subject: string; country: string | null } | null;
   issuedAt: string | null;
   expiresAt: string | null;
+  /** Whether a revocation list was consulted: false without one, or when the verdict came before it. */
+  revocationChecked: boolean;
 }
 
 /** The trusted signer whose certificate verifies the COSE signature, by the kid (protected header first). */
@@ -91,7 +94,7 @@ export function verifyPass(
   hc1: string,
   at: Date,
   trust: readonly TrustListEntry[],
-  options: { rules?: readonly ValidityRules[] } = {},
+  options: { rules?: readonly ValidityRules[]; revocation?: RevocationCheck } = {},
 ): PassVerdict {
   if (Number.isNaN(at.getTime())) throw new RangeError('verifyPass needs a valid instant');
   const verdict: PassVerdict = {
@@ -103,6 +106,7 @@ export function verifyPass(
     signer: null,
     issuedAt: null,
     expiresAt: null,
+    revocationChecked: false,
   };
   const refuse = (code: string, detail: string): PassVerdict => {
     verdict.status = 'invalid';
@@ -149,34 +153,57 @@ export function verifyPass(
     );
   }
 
-  if (cwt.iat !== undefined && at.getTime() < cwt.iat * 1000) {
-    verdict.status = 'not_yet_valid';
-    verdict.reasons.push({
-      code: 'CWT_NOT_YET_ISSUED',
-      detail: `issued at ${verdict.issuedAt}, after ${at.toISOString()}`,
-    });
-    return verdict;
+  // DCC-3 revocation: on a certificate whose signature and content hold, before its times and rules: a
+  // revoked certificate is invalid whatever its dates say.
+  const revocation = options.revocation;
+  if (revocation?.kind === 'list') {
+    verdict.revocationChecked = true;
+    const uvci = verdict.entry?.ci;
+    if (uvci !== undefined && revocation.hashes.has(uvciHash(uvci))) {
+      return refuse(
+        'REVOKED',
+        `the certificate ${uvci} is revoked (revocation list of ${revocation.generatedAt})`,
+      );
+    }
   }
-  if (cwt.exp === undefined) return refuse('CWT_NO_EXPIRY', 'the CWT has no expiry (claim 4)');
-  if (at.getTime() > cwt.exp * 1000) {
-    verdict.status = 'expired';
-    verdict.reasons.push({
-      code: 'CWT_EXPIRED',
-      detail: `the signed certificate expired at ${verdict.expiresAt}`,
-    });
-    return verdict;
-  }
+  const decided = ((): PassVerdict => {
+    if (cwt.iat !== undefined && at.getTime() < cwt.iat * 1000) {
+      verdict.status = 'not_yet_valid';
+      verdict.reasons.push({
+        code: 'CWT_NOT_YET_ISSUED',
+        detail: `issued at ${verdict.issuedAt}, after ${at.toISOString()}`,
+      });
+      return verdict;
+    }
+    if (cwt.exp === undefined) return refuse('CWT_NO_EXPIRY', 'the CWT has no expiry (claim 4)');
+    if (at.getTime() > cwt.exp * 1000) {
+      verdict.status = 'expired';
+      verdict.reasons.push({
+        code: 'CWT_EXPIRED',
+        detail: `the signed certificate expired at ${verdict.expiresAt}`,
+      });
+      return verdict;
+    }
 
-  const rules = rulesInForce(options.rules ?? italianValidityRules(), at);
-  if (rules === undefined) {
-    return refuse('IT_NO_RULES', `no Italian validity rules are known in force on ${romeDate(at)}`);
+    const rules = rulesInForce(options.rules ?? italianValidityRules(), at);
+    if (rules === undefined) {
+      return refuse('IT_NO_RULES', `no Italian validity rules are known in force on ${romeDate(at)}`);
+    }
+    const validity = italianValidity(check.hcert, at, rules);
+    verdict.rules = rules.id;
+    verdict.status = validity.status;
+    verdict.reasons.push(...validity.reasons);
+    // Said, not decisive: real certificates carry such codes (see checkHcert), the rules above decide.
+    for (const problem of check.valueSetProblems)
+      verdict.reasons.push({ code: 'VALUE_SET_UNKNOWN', detail: problem });
+    return verdict;
+  })();
+  // Said last, not decisive: the verdict stands, without the revocation check it would have had.
+  if (revocation?.kind === 'unavailable') {
+    decided.reasons.push({
+      code: 'REVOCATION_NOT_CHECKED',
+      detail: `the revocation list could not be read (${revocation.why}): revocation not checked`,
+    });
   }
-  const validity = italianValidity(check.hcert, at, rules);
-  verdict.rules = rules.id;
-  verdict.status = validity.status;
-  verdict.reasons.push(...validity.reasons);
-  // Said, not decisive: real certificates carry such codes (see checkHcert), the rules above decide.
-  for (const problem of check.valueSetProblems)
-    verdict.reasons.push({ code: 'VALUE_SET_UNKNOWN', detail: problem });
-  return verdict;
+  return decided;
 }

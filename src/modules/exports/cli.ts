@@ -8,7 +8,7 @@ import { UsageError, withDatabase } from '../../cli/context.ts';
 import { systemClock } from '../../platform/clock.ts';
 import { systemContext } from '../../platform/audit/audit.ts';
 import { createProgress } from '../../cli/progress.ts';
-import { ExportService, openDataCsv } from './service.ts';
+import { ExportService, openDataAgeSummaryCsv, openDataCsv, openDataDeliverySummaryCsv } from './service.ts';
 
 const DATE = /^(19|20)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
@@ -64,12 +64,16 @@ export function registerExportCommands(program: Command): void {
   exports
     .command('opendata')
     .description(
-      'Write the period’s daily administrations in the format of the government’s open data (somministrazioni-vaccini-latest.csv of 4 May 2021), for the whole region',
+      'Write the period’s daily administrations in the format of the government’s open data (somministrazioni-vaccini-latest.csv of 4 May 2021), for the whole region; with --summaries also the two summary files of that publication',
     )
     .requiredOption('--from <date>', 'first day, YYYY-MM-DD')
     .requiredOption('--to <date>', 'last day, YYYY-MM-DD, included')
     .requiredOption('--out <file>', 'the CSV file to write')
-    .action(async (options: { from: string; to: string; out: string }) => {
+    .option(
+      '--summaries <dir>',
+      'also write anagrafica-vaccini-summary-latest.csv and vaccini-summary-latest.csv into this folder: totals of the period (from the campaign’s start they are the published running totals), ultimo_aggiornamento = --to',
+    )
+    .action(async (options: { from: string; to: string; out: string; summaries?: string }) => {
       const period = { from: day(options.from, '--from'), to: day(options.to, '--to') };
       await withDatabase(async (database) => {
         const exports = new ExportService(database.db, systemClock);
@@ -81,6 +85,18 @@ export function registerExportCommands(program: Command): void {
           console.log(
             `${dosesOutsideFormat} booster or additional doses are not in the file: the 2021 format has columns for first and second doses only`,
           );
+        }
+        if (options.summaries !== undefined) {
+          await mkdir(options.summaries, { recursive: true });
+          const filter = { ...period, points: null };
+          const bands = path.join(options.summaries, 'anagrafica-vaccini-summary-latest.csv');
+          const ageRows = await exports.openDataAgeSummary(filter);
+          await writeFile(bands, openDataAgeSummaryCsv(ageRows, period.to));
+          console.log(`${ageRows.length} age bands: ${bands}`);
+          const areas = path.join(options.summaries, 'vaccini-summary-latest.csv');
+          const areaRows = await exports.openDataDeliverySummary(filter);
+          await writeFile(areas, openDataDeliverySummaryCsv(areaRows, period.to));
+          console.log(`${areaRows.length} areas: ${areas}`);
         }
       });
     });

@@ -16,8 +16,16 @@ import { generatePopulationIntoDatabase } from '../population/service.ts';
 import { EligibilityService } from '../eligibility/service.ts';
 import { BookingService } from '../booking/service.ts';
 import { ExportService, openDataCsv } from './service.ts';
-import { OPEN_DATA_HEADER } from './opendata.ts';
-import { fhirValidator, SHARED_DATA, type FhirValidator } from './testing.ts';
+import { AGE_SUMMARY_HEADER, OPEN_DATA_HEADER } from './opendata.ts';
+import {
+  csvColumnTypes,
+  csvValueType,
+  fhirValidator,
+  publishedOpenData,
+  SHARED_DATA,
+  type CsvColumnType,
+  type FhirValidator,
+} from './testing.ts';
 import { CONSENT, openHubDays } from '../../../test/registry-fixtures.ts';
 
 const NOW = '2022-01-20T12:00:00Z';
@@ -476,6 +484,92 @@ describeEachDatabase('Exports and reports', (database) => {
       expect(suppliers).toEqual(['Janssen', 'Pfizer/BioNTech', 'Pfizer/BioNTech']);
     });
 
+    /** Our CSV's lines checked against the types of the published file's columns (header included). */
+    const expectPublishedShape = (ours: string, file: string) => {
+      const published = publishedOpenData(file);
+      const [header, ...lines] = ours.split('\n');
+      expect(header).toBe(published.split('\n')[0]);
+      expect(lines.at(-1)).toBe('');
+      const expected = csvColumnTypes(published);
+      const names = Object.keys(expected);
+      for (const line of lines.slice(0, -1)) {
+        const found: Record<string, CsvColumnType> = Object.fromEntries(
+          line.split(',').map((value, i) => [names[i] ?? `column ${i}`, csvValueType(value)] as const),
+        );
+        expect(found, line).toEqual(expected);
+      }
+      return lines.slice(0, -1);
+    };
+
+    it('EXP-2 anagrafica-vaccini-summary: the published header and column types, the period’s first and second doses by band', async () => {
+      const response = await get(`/exports/opendata/anagrafica-vaccini-summary.csv?${PERIOD}`);
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+      const rows = expectPublishedShape(response.body, 'anagrafica-vaccini-summary-latest.csv');
+      const band = (label: string, total: number, counts: Record<string, number>) =>
+        AGE_SUMMARY_HEADER.map((column) =>
+          column === 'fascia_anagrafica'
+            ? label
+            : column === 'totale'
+              ? total
+              : column === 'ultimo_aggiornamento'
+                ? '2022-01-31'
+                : (counts[column] ?? 0),
+        ).join(',');
+      const [m40, f40] = sexes(p1, p1, p2, p5);
+      const [m70, f70] = sex(p3);
+      expect(rows).toEqual([
+        band('16-19', 0, {}),
+        band('20-29', 0, {}),
+        band('30-39', 0, {}),
+        // p1's first and second, p2's and p5's first; p1's booster has no column, p4's dose was deleted.
+        band('40-49', 4, {
+          sesso_maschile: m40,
+          sesso_femminile: f40,
+          categoria_altro: 3,
+          categoria_soggetti_fragili: 1,
+          prima_dose: 3,
+          seconda_dose: 1,
+        }),
+        band('50-59', 0, {}),
+        band('60-69', 0, {}),
+        band('70-79', 1, { sesso_maschile: m70, sesso_femminile: f70, categoria_70_79: 1, prima_dose: 1 }),
+        band('80-89', 0, {}),
+        band('90+', 0, {}),
+      ]);
+      // The same doses as the daily file's rows.
+      const daily = (await get(`/exports/opendata/somministrazioni-vaccini.csv?${PERIOD}`)).body
+        .split('\n')
+        .slice(1, -1)
+        .map((line) => line.split(','))
+        .reduce((sum, cells) => sum + Number(cells[16]) + Number(cells[17]), 0);
+      expect(rows.reduce((sum, line) => sum + Number(line.split(',')[1]), 0)).toBe(daily);
+    });
+
+    it('EXP-2 vaccini-summary: the published header and column types, every COVID dose against the doses set out on the hubs’ days', async () => {
+      const response = await get(`/exports/opendata/vaccini-summary.csv?${PERIOD}`);
+      expect(response.statusCode).toBe(200);
+      // Six COVID doses (p1's booster included, p4's deleted one and p2's flu shot not); 40 doses set out
+      // at Cremona on 2022-01-25 (the day of 2022-02-15 is after the period).
+      expect(expectPublishedShape(response.body, 'vaccini-summary-latest.csv')).toEqual([
+        line(['LOM', 6, 40, '15.0', '2022-01-31', ...LOM]),
+      ]);
+    });
+
+    it('EXP-2 SEC-2 a health authority’s summaries count only its own points', async () => {
+      const areas = await get(`/exports/opendata/vaccini-summary.csv?${PERIOD}`, 'asl_admin');
+      expect(areas.body.split('\n')[1]).toBe(line(['LOM', 5, 40, '12.5', '2022-01-31', ...LOM]));
+      const bands = await get(`/exports/opendata/anagrafica-vaccini-summary.csv?${PERIOD}`, 'asl_admin');
+      const forties = bands.body.split('\n').find((row) => row.startsWith('40-49,'));
+      expect(forties?.split(',').slice(1, 2)).toEqual(['3']);
+    });
+
+    it('EXP-2 SEC-1 a point administrator takes no open data', async () => {
+      for (const file of ['anagrafica-vaccini-summary', 'vaccini-summary']) {
+        expect((await get(`/exports/opendata/${file}.csv?${PERIOD}`, 'point_admin')).statusCode).toBe(403);
+      }
+    });
+
     it('EXP-2 the command’s file (service rows + openDataCsv) is the file the API sends', async () => {
       const service = new ExportService(database().db, fixedClock(NOW));
       const { rows } = await service.openData({ from: '2021-12-01', to: '2022-01-31', points: null });
@@ -684,6 +778,39 @@ describe('vaxhub export opendata', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^0 rows, 0 doses, 2021-04-01 to 2021-04-30/);
     expect(await readFile(out, 'utf8')).toBe(`${OPEN_DATA_HEADER.join(',')}\n`);
+  });
+
+  it('EXP-2 --summaries writes the two summary files with the published headers (none recorded: zero bands, no area)', async () => {
+    const out = path.join(directory, 'somministrazioni-2.csv');
+    const summaries = path.join(directory, 'summaries');
+    const result = vaxhub([
+      'export',
+      'opendata',
+      '--from',
+      '2021-04-01',
+      '--to',
+      '2021-04-30',
+      '--out',
+      out,
+      '--summaries',
+      summaries,
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const bands = await readFile(path.join(summaries, 'anagrafica-vaccini-summary-latest.csv'), 'utf8');
+    expect(bands.split('\n')).toEqual([
+      publishedOpenData('anagrafica-vaccini-summary-latest.csv').split('\n')[0],
+      ...['16-19', '20-29', '30-39', '40-49', '50-59', '60-69', '70-79', '80-89', '90+'].map(
+        (band) => `${band},${Array<number>(15).fill(0).join(',')},2021-04-30`,
+      ),
+      '',
+    ]);
+    expect(await readFile(path.join(summaries, 'vaccini-summary-latest.csv'), 'utf8')).toBe(
+      `${publishedOpenData('vaccini-summary-latest.csv').split('\n')[0]}\n`,
+    );
+    expect(result.stdout).toContain(
+      `9 age bands: ${path.join(summaries, 'anagrafica-vaccini-summary-latest.csv')}`,
+    );
   });
 
   it('EXP-1 the fhir command writes the three NDJSON files with progress (none recorded: empty files)', async () => {

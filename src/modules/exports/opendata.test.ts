@@ -3,7 +3,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   AGE_BANDS,
+  AGE_SUMMARY_HEADER,
   COUNT_COLUMNS,
+  DELIVERY_SUMMARY_HEADER,
+  PUBLISHED_AGE_BANDS,
+  administeredShare,
+  ageSummaryHeaderLine,
+  ageSummaryLine,
+  deliverySummaryHeaderLine,
+  deliverySummaryLine,
   OPEN_DATA_AREAS,
   OPEN_DATA_HEADER,
   ageBand,
@@ -15,7 +23,7 @@ import {
   openDataLine,
   type OpenDataRow,
 } from './opendata.ts';
-import { SHARED_DATA } from './testing.ts';
+import { csvColumnTypes, publishedOpenData, SHARED_DATA } from './testing.ts';
 import type { RiskCategory } from '../vaccination/rules.ts';
 
 const PUBLISHED = readFileSync(
@@ -175,5 +183,113 @@ describe('EXP-2 the open-data format', () => {
   it('EXP-2 an unknown area is refused, not written with empty columns', () => {
     const row = parsePublished(publishedLines[0] ?? '');
     expect(() => openDataLine({ ...row, areaKey: '99' })).toThrow(/no open-data area/);
+  });
+});
+
+const AGE_SUMMARY = publishedOpenData('anagrafica-vaccini-summary-latest.csv');
+const DELIVERY_SUMMARY = publishedOpenData('vaccini-summary-latest.csv');
+const linesOf = (csv: string) => csv.split('\n').filter((line) => line !== '');
+
+describe('EXP-2 the two summary files of the publication', () => {
+  it('EXP-2 anagrafica-vaccini-summary: our header is the published header, column for column', () => {
+    expect(ageSummaryHeaderLine()).toBe(`${linesOf(AGE_SUMMARY)[0]}\n`);
+    // The same count columns as the daily file, in the order of this file.
+    expect(new Set(AGE_SUMMARY_HEADER)).toEqual(
+      new Set(['fascia_anagrafica', 'totale', ...COUNT_COLUMNS, 'ultimo_aggiornamento']),
+    );
+  });
+
+  it('EXP-2 vaccini-summary: our header is the published header, column for column', () => {
+    expect(deliverySummaryHeaderLine()).toBe(`${linesOf(DELIVERY_SUMMARY)[0]}\n`);
+    expect(DELIVERY_SUMMARY_HEADER).toHaveLength(9);
+  });
+
+  it('EXP-2 every published age-band line, read into a row and written back, is the same line; totale = first + second', () => {
+    const [, ...lines] = linesOf(AGE_SUMMARY);
+    expect(lines.map((line) => line.split(',')[0])).toEqual(PUBLISHED_AGE_BANDS);
+    for (const line of lines) {
+      const cells = line.split(',');
+      const at = (column: string) => cells[AGE_SUMMARY_HEADER.indexOf(column as never)] ?? '';
+      const counts = Object.fromEntries(
+        COUNT_COLUMNS.map((column) => [column, Number(at(column))]),
+      ) as OpenDataRow['counts'];
+      expect(ageSummaryLine({ band: at('fascia_anagrafica'), counts }, at('ultimo_aggiornamento'))).toBe(
+        `${line}\n`,
+      );
+    }
+  });
+
+  it('EXP-2 every published area line, read into a row and written back, is the same line (the share recomputed)', () => {
+    const [, ...lines] = linesOf(DELIVERY_SUMMARY);
+    expect(lines).toHaveLength(21);
+    for (const line of lines) {
+      const [area = '', administered, delivered, , updatedOn = ''] = line.split(',');
+      const row = {
+        areaKey: keyOfArea.get(area) ?? `unknown ${area}`,
+        administered: Number(administered),
+        delivered: Number(delivered),
+      };
+      expect(deliverySummaryLine(row, updatedOn)).toBe(`${line}\n`);
+    }
+  });
+
+  it.each([
+    [474_789, 552_720, '85.9'],
+    [2_027_756, 2_441_980, '83.0'],
+    [1, 8, '12.5'],
+    [1, 16, '6.3'],
+    [1, 3, '33.3'],
+    [2, 3, '66.7'],
+    [0, 5, '0.0'],
+    [45, 40, '112.5'],
+    [7, 0, null],
+  ])(
+    'EXP-2 %i administered of %i delivered is the share %s (one decimal, half up)',
+    (given, delivered, share) => {
+      expect(administeredShare(given, delivered)).toBe(share);
+    },
+  );
+
+  it.each([
+    [-1, 5],
+    [1.5, 5],
+    [1, Number.NaN],
+  ])('EXP-2 %s of %s are not dose counts', (given, delivered) => {
+    expect(() => administeredShare(given, delivered)).toThrow(RangeError);
+  });
+
+  it('EXP-2 an area with no delivered dose has an empty share, not a made-up one', () => {
+    expect(deliverySummaryLine({ areaKey: '03', administered: 3, delivered: 0 }, '2021-05-04')).toBe(
+      'LOM,3,0,,2021-05-04,ITC,ITC4,3,Lombardia\n',
+    );
+  });
+
+  it.each([
+    [
+      'anagrafica-vaccini-summary-latest.csv',
+      AGE_SUMMARY,
+      { fascia_anagrafica: 'text', totale: 'integer', prima_dose: 'integer', ultimo_aggiornamento: 'date' },
+    ],
+    [
+      'vaccini-summary-latest.csv',
+      DELIVERY_SUMMARY,
+      {
+        area: 'text',
+        dosi_somministrate: 'integer',
+        dosi_consegnate: 'integer',
+        percentuale_somministrazione: 'number',
+        ultimo_aggiornamento: 'date',
+        codice_regione_ISTAT: 'integer',
+      },
+    ],
+  ])(
+    'EXP-2 the column types read from the published %s are those of COLUMNS-README.md',
+    (_file, csv, expected) => {
+      expect(csvColumnTypes(csv)).toMatchObject(expected);
+    },
+  );
+
+  it('EXP-2 every band we may write is a band label of ours, the published ones included', () => {
+    expect(PUBLISHED_AGE_BANDS.every((band) => AGE_BANDS.some((b) => b.label === band))).toBe(true);
   });
 });

@@ -251,3 +251,129 @@ export function openDataLine(row: OpenDataRow): string {
   };
   return `${OPEN_DATA_HEADER.map((column) => csvField(values[column])).join(',')}\n`;
 }
+
+/*
+ * The two summary files of the same publication (EXP-2), with the headers of 4 May 2021:
+ * `anagrafica-vaccini-summary-latest.csv` (totals by age band) and `vaccini-summary-latest.csv` (doses
+ * administered against doses delivered, by area). Both carry `ultimo_aggiornamento`, the day the totals
+ * run to. The published files cover Italy; ours cover the region: the age-band file has no area column,
+ * so its totals are the region's (to be set beside the region's rows of the daily file, not beside the
+ * national age-band file); the delivery file has the region's area rows only (two for Trentino-Alto Adige).
+ */
+
+/** The header of anagrafica-vaccini-summary-latest.csv; the category columns are in another order there. */
+export const AGE_SUMMARY_HEADER = [
+  'fascia_anagrafica',
+  'totale',
+  'sesso_maschile',
+  'sesso_femminile',
+  'categoria_operatori_sanitari_sociosanitari',
+  'categoria_personale_non_sanitario',
+  'categoria_ospiti_rsa',
+  'categoria_personale_scolastico',
+  'categoria_60_69',
+  'categoria_70_79',
+  'categoria_over80',
+  'categoria_soggetti_fragili',
+  'categoria_forze_armate',
+  'categoria_altro',
+  'prima_dose',
+  'seconda_dose',
+  'ultimo_aggiornamento',
+] as const satisfies readonly (OpenDataColumn | 'totale' | 'ultimo_aggiornamento')[];
+
+/** The header of vaccini-summary-latest.csv. */
+export const DELIVERY_SUMMARY_HEADER = [
+  'area',
+  'dosi_somministrate',
+  'dosi_consegnate',
+  'percentuale_somministrazione',
+  'ultimo_aggiornamento',
+  'codice_NUTS1',
+  'codice_NUTS2',
+  'codice_regione_ISTAT',
+  'nome_area',
+] as const;
+
+/** The bands of the published age-band file: each has a line, zeros included. */
+export const PUBLISHED_AGE_BANDS: readonly string[] = AGE_BANDS.filter((band) => band.minAge >= 16).map(
+  (band) => band.label,
+);
+
+/**
+ * One line of the age-band file. As in the daily file, boosters and additional doses are left out, so
+ * that totale = m + f = categories = first + second doses, as in the published file.
+ */
+export interface AgeSummaryRow {
+  band: string;
+  counts: OpenDataRow['counts'];
+}
+
+/**
+ * One area of the delivery file. `administered`: every COVID dose of the period (this format has no
+ * dose columns, so boosters count here). `delivered`: the doses the region set out on its hubs' days
+ * (the registry records no deliveries: see docs/adr/0016-exports.md).
+ */
+export interface DeliverySummaryRow {
+  areaKey: string;
+  administered: number;
+  delivered: number;
+}
+
+/**
+ * `percentuale_somministrazione`: administered over delivered, in percent with one decimal as published
+ * ("85.9", "83.0"), rounded half up in integers (no binary fraction decides a .x5); null when nothing
+ * was delivered (no share is made up).
+ */
+export function administeredShare(administered: number, delivered: number): string | null {
+  if (
+    !Number.isSafeInteger(administered) ||
+    !Number.isSafeInteger(delivered) ||
+    administered < 0 ||
+    delivered < 0
+  )
+    throw new RangeError(`not dose counts: ${administered}, ${delivered}`);
+  if (delivered === 0) return null;
+  const scaled = administered * 1000;
+  let tenths = Math.floor(scaled / delivered);
+  if (2 * (scaled - tenths * delivered) >= delivered) tenths += 1;
+  return `${Math.floor(tenths / 10)}.${tenths % 10}`;
+}
+
+export function ageSummaryHeaderLine(): string {
+  return `${AGE_SUMMARY_HEADER.join(',')}\n`;
+}
+
+/** A band's line; `updatedOn` is the last day of the totals. */
+export function ageSummaryLine(row: AgeSummaryRow, updatedOn: string): string {
+  const total = row.counts.prima_dose + row.counts.seconda_dose;
+  const values: Record<(typeof AGE_SUMMARY_HEADER)[number], string | number> = {
+    fascia_anagrafica: row.band,
+    totale: total,
+    ...row.counts,
+    ultimo_aggiornamento: updatedOn,
+  };
+  return `${AGE_SUMMARY_HEADER.map((column) => csvField(values[column])).join(',')}\n`;
+}
+
+export function deliverySummaryHeaderLine(): string {
+  return `${DELIVERY_SUMMARY_HEADER.join(',')}\n`;
+}
+
+/** An area's line; an area with no delivered dose has an empty share (no division by zero is made up). */
+export function deliverySummaryLine(row: DeliverySummaryRow, updatedOn: string): string {
+  const area = OPEN_DATA_AREAS[row.areaKey];
+  if (area === undefined) throw new RangeError(`no open-data area for ${row.areaKey}`);
+  const values: Record<(typeof DELIVERY_SUMMARY_HEADER)[number], string | number> = {
+    area: area.area,
+    dosi_somministrate: row.administered,
+    dosi_consegnate: row.delivered,
+    percentuale_somministrazione: administeredShare(row.administered, row.delivered) ?? '',
+    ultimo_aggiornamento: updatedOn,
+    codice_NUTS1: area.nuts1,
+    codice_NUTS2: area.nuts2,
+    codice_regione_ISTAT: area.istat,
+    nome_area: area.name,
+  };
+  return `${DELIVERY_SUMMARY_HEADER.map((column) => csvField(values[column])).join(',')}\n`;
+}

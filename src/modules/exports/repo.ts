@@ -1,7 +1,16 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
 import type { AdministrationFacts, PersonFacts, PointFacts } from './fhir.ts';
-import { AGE_BANDS, CATEGORY_RULES, COUNT_COLUMNS, OPEN_DATA_AREAS, type OpenDataRow } from './opendata.ts';
+import {
+  AGE_BANDS,
+  CATEGORY_RULES,
+  COUNT_COLUMNS,
+  OPEN_DATA_AREAS,
+  PUBLISHED_AGE_BANDS,
+  type AgeSummaryRow,
+  type DeliverySummaryRow,
+  type OpenDataRow,
+} from './opendata.ts';
 
 /*
  * The exports' SQL. This module owns no table: it reads the registry's, the reference data's and
@@ -150,12 +159,32 @@ function areasValues(): RawBuilder<unknown> {
   return sql`(VALUES ${sql.join(rows)}) AS area(key, code)`;
 }
 
-export async function openDataRows(
-  db: Kysely<DB>,
-  filter: Period & { points: PointScope },
-): Promise<OpenDataRow[]> {
+/**
+ * The doses the open data count, one row each with what the columns need: COVID, not deleted, first
+ * and second doses of a primary cycle, in the period and the reader's scope; the area is that of the
+ * vaccination point's municipality.
+ */
+function openDataDoses(filter: Period & { points: PointScope }): RawBuilder<unknown> {
+  return sql`
+      SELECT a.administered_on AS day, coalesce(pr.entry ->> 'openDataSupplier', pr.name) AS supplier,
+        CASE WHEN m.region_code = '04' THEN m.province_code ELSE m.region_code END AS area_key,
+        ${ageOn(sql`p.birth_date`, sql`a.administered_on`)} AS age,
+        p.sex, a.risk_category, a.dose_number
+      FROM administrations a
+      JOIN persons p ON p.id = a.person_id
+      JOIN products pr ON pr.code = a.product_code
+      JOIN vaccination_points v ON v.id = a.vaccination_point_id
+      JOIN municipalities m ON m.istat = v.municipality_istat
+      WHERE a.deleted_at IS NULL AND pr.covid
+        AND a.dose_kind = 'primary' AND a.dose_number IN (1, 2)
+        AND a.administered_on BETWEEN ${filter.from}::date AND ${filter.to}::date
+        AND ${inScope(sql`a.vaccination_point_id`, filter.points)}`;
+}
+
+/** The count columns over the rows `d` of openDataDoses, each a FILTER aggregate named as published. */
+function openDataCounts(): RawBuilder<unknown>[] {
   const age = sql<number>`d.age`;
-  const counts = COUNT_COLUMNS.map((column) => {
+  return COUNT_COLUMNS.map((column) => {
     let condition: RawBuilder<unknown>;
     if (column === 'sesso_maschile') condition = sql`d.sex = 'M'`;
     else if (column === 'sesso_femminile') condition = sql`d.sex = 'F'`;
@@ -178,23 +207,19 @@ export async function openDataRows(
     }
     return sql`count(*) FILTER (WHERE ${condition})::int AS ${sql.id(column)}`;
   });
+}
+
+const countsOf = (row: Record<string, unknown>): OpenDataRow['counts'] =>
+  Object.fromEntries(COUNT_COLUMNS.map((column) => [column, Number(row[column])])) as OpenDataRow['counts'];
+
+export async function openDataRows(
+  db: Kysely<DB>,
+  filter: Period & { points: PointScope },
+): Promise<OpenDataRow[]> {
   const result = await sql<Record<string, string | number>>`
-    WITH d AS (
-      SELECT a.administered_on AS day, coalesce(pr.entry ->> 'openDataSupplier', pr.name) AS supplier,
-        CASE WHEN m.region_code = '04' THEN m.province_code ELSE m.region_code END AS area_key,
-        ${ageOn(sql`p.birth_date`, sql`a.administered_on`)} AS age,
-        p.sex, a.risk_category, a.dose_number
-      FROM administrations a
-      JOIN persons p ON p.id = a.person_id
-      JOIN products pr ON pr.code = a.product_code
-      JOIN vaccination_points v ON v.id = a.vaccination_point_id
-      JOIN municipalities m ON m.istat = v.municipality_istat
-      WHERE a.deleted_at IS NULL AND pr.covid
-        AND a.dose_kind = 'primary' AND a.dose_number IN (1, 2)
-        AND a.administered_on BETWEEN ${filter.from}::date AND ${filter.to}::date
-        AND ${inScope(sql`a.vaccination_point_id`, filter.points)}
-    )
-    SELECT d.day, d.supplier, d.area_key AS "areaKey", ${ageBandSql(age)} AS band, ${sql.join(counts)}
+    WITH d AS (${openDataDoses(filter)})
+    SELECT d.day, d.supplier, d.area_key AS "areaKey", ${ageBandSql(sql`d.age`)} AS band,
+      ${sql.join(openDataCounts())}
     FROM d JOIN ${areasValues()} ON area.key = d.area_key
     GROUP BY d.day, d.supplier, d.area_key, area.code, band
     ORDER BY d.day, d.supplier COLLATE "C", area.code COLLATE "C", band`.execute(db);
@@ -203,9 +228,70 @@ export async function openDataRows(
     supplier: String(row.supplier),
     areaKey: String(row.areaKey),
     band: String(row.band),
-    counts: Object.fromEntries(
-      COUNT_COLUMNS.map((column) => [column, Number(row[column])]),
-    ) as OpenDataRow['counts'],
+    counts: countsOf(row),
+  }));
+}
+
+/**
+ * EXP-2 anagrafica-vaccini-summary: the same doses as the daily file, totalled by age band. Every band
+ * of the published file has a line (zeros when nobody of it was vaccinated); a younger band only when
+ * it has doses. In band order.
+ */
+export async function openDataAgeSummary(
+  db: Kysely<DB>,
+  filter: Period & { points: PointScope },
+): Promise<AgeSummaryRow[]> {
+  const result = await sql<Record<string, string | number>>`
+    WITH d AS (${openDataDoses(filter)})
+    SELECT ${ageBandSql(sql`d.age`)} AS band, ${sql.join(openDataCounts())}
+    FROM d GROUP BY band`.execute(db);
+  const found = new Map(result.rows.map((row) => [String(row.band), countsOf(row)]));
+  const zero = Object.fromEntries(COUNT_COLUMNS.map((column) => [column, 0])) as OpenDataRow['counts'];
+  return AGE_BANDS.filter((band) => found.has(band.label) || PUBLISHED_AGE_BANDS.includes(band.label)).map(
+    (band) => ({ band: band.label, counts: found.get(band.label) ?? { ...zero } }),
+  );
+}
+
+/**
+ * EXP-2 vaccini-summary: by area of the vaccination point, every COVID dose of the period (boosters
+ * included: this file has no dose columns) against the COVID doses set out on the hubs' days of the
+ * period (hub_day_stock, the nearest the registry has to deliveries). Areas with either, by code.
+ */
+export async function openDataDeliverySummary(
+  db: Kysely<DB>,
+  filter: Period & { points: PointScope },
+): Promise<DeliverySummaryRow[]> {
+  const areaOf = sql`CASE WHEN m.region_code = '04' THEN m.province_code ELSE m.region_code END`;
+  const result = await sql<{ areaKey: string; administered: number | string; delivered: number | string }>`
+    WITH given AS (
+      SELECT ${areaOf} AS area_key, count(*)::bigint AS administered
+      FROM administrations a
+      JOIN products pr ON pr.code = a.product_code
+      JOIN vaccination_points v ON v.id = a.vaccination_point_id
+      JOIN municipalities m ON m.istat = v.municipality_istat
+      WHERE a.deleted_at IS NULL AND pr.covid
+        AND a.administered_on BETWEEN ${filter.from}::date AND ${filter.to}::date
+        AND ${inScope(sql`a.vaccination_point_id`, filter.points)}
+      GROUP BY 1
+    ), stocked AS (
+      SELECT ${areaOf} AS area_key, sum(st.doses)::bigint AS delivered
+      FROM hub_day_stock st
+      JOIN products pr ON pr.code = st.product_code
+      JOIN vaccination_points v ON v.id = st.vaccination_point_id
+      JOIN municipalities m ON m.istat = v.municipality_istat
+      WHERE pr.covid AND st.day BETWEEN ${filter.from}::date AND ${filter.to}::date
+        AND ${inScope(sql`st.vaccination_point_id`, filter.points)}
+      GROUP BY 1
+    )
+    SELECT area.key AS "areaKey", coalesce(given.administered, 0) AS administered,
+      coalesce(stocked.delivered, 0) AS delivered
+    FROM given FULL JOIN stocked ON stocked.area_key = given.area_key
+    JOIN ${areasValues()} ON area.key = coalesce(given.area_key, stocked.area_key)
+    ORDER BY area.code COLLATE "C"`.execute(db);
+  return result.rows.map((row) => ({
+    areaKey: row.areaKey,
+    administered: Number(row.administered),
+    delivered: Number(row.delivered),
   }));
 }
 

@@ -4,7 +4,15 @@ import type { ModuleRoutes } from '../../platform/http/app.ts';
 import { actingContextOf } from '../../platform/http/acting-context.ts';
 import type { Role } from '../../platform/auth/roles.ts';
 import { listVaccinationPoints } from '../reference/service.ts';
-import { checkPeriod, ExportService, openDataCsv, type FhirExportType, type PointScope } from './service.ts';
+import {
+  checkPeriod,
+  ExportService,
+  openDataAgeSummaryCsv,
+  openDataCsv,
+  openDataDeliverySummaryCsv,
+  type FhirExportType,
+  type PointScope,
+} from './service.ts';
 import {
   BookingCapacityView,
   CoverageQuery,
@@ -12,7 +20,9 @@ import {
   DosesByLotView,
   NdjsonBody,
   OpenAnomaliesView,
+  OpenDataAgeSummaryBody,
   OpenDataBody,
+  OpenDataDeliverySummaryBody,
   PeriodQuery,
 } from './schemas.ts';
 
@@ -111,6 +121,54 @@ export const exportRoutes: ModuleRoutes = (app, { database, clock }) => {
         .header('content-disposition', 'attachment; filename="somministrazioni-vaccini.csv"')
         .header('x-doses-outside-format', String(dosesOutsideFormat))
         .send(openDataCsv(rows));
+    },
+  );
+
+  app.get(
+    '/exports/opendata/anagrafica-vaccini-summary.csv',
+    {
+      schema: {
+        operationId: 'exportOpenDataAgeSummary',
+        tags: ['exports'],
+        summary:
+          'The period’s first and second doses by age band, sex and category, in the format of the government’s anagrafica-vaccini-summary-latest.csv (EXP-2)',
+        querystring: PeriodQuery,
+        produces: ['text/csv'],
+        response: { 200: OpenDataAgeSummaryBody },
+      },
+      config: { access: EXPORTERS },
+    },
+    async (request, reply) => {
+      const { from, to } = request.query;
+      const rows = await exports.openDataAgeSummary({ from, to, points: await pointScope(request) });
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="anagrafica-vaccini-summary.csv"')
+        .send(openDataAgeSummaryCsv(rows, to));
+    },
+  );
+
+  app.get(
+    '/exports/opendata/vaccini-summary.csv',
+    {
+      schema: {
+        operationId: 'exportOpenDataDeliverySummary',
+        tags: ['exports'],
+        summary:
+          'The period’s COVID doses against the doses set out on the hubs’ days, by area, in the format of the government’s vaccini-summary-latest.csv (EXP-2)',
+        querystring: PeriodQuery,
+        produces: ['text/csv'],
+        response: { 200: OpenDataDeliverySummaryBody },
+      },
+      config: { access: EXPORTERS },
+    },
+    async (request, reply) => {
+      const { from, to } = request.query;
+      const rows = await exports.openDataDeliverySummary({ from, to, points: await pointScope(request) });
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="vaccini-summary.csv"')
+        .send(openDataDeliverySummaryCsv(rows, to));
     },
   );
 

@@ -29,6 +29,16 @@ export const OpenDataBody = Type.String({
     'CSV with the header of the government’s somministrazioni-vaccini-latest.csv of 4 May 2021; header x-doses-outside-format: boosters and additional doses of the period, which that format has no column for',
 });
 
+export const OpenDataAgeSummaryBody = Type.String({
+  description:
+    'CSV with the header of the government’s anagrafica-vaccini-summary-latest.csv of 4 May 2021: the period’s first and second doses of the region (or the reader’s points) by age band; ultimo_aggiornamento is the period’s last day',
+});
+
+export const OpenDataDeliverySummaryBody = Type.String({
+  description:
+    'CSV with the header of the government’s vaccini-summary-latest.csv of 4 May 2021: by area, the period’s COVID doses (boosters included) against the COVID doses set out on the hubs’ days (the registry records no deliveries); the share is empty when none were set out',
+});
+
 export const CoverageQuery = Type.Object({
   by: Type.Union([Type.Literal('category'), Type.Literal('ageBand'), Type.Literal('municipality')], {
     description:

@@ -7,7 +7,17 @@ import { DomainError } from '../../platform/http/problem.ts';
 import { listProducts, type ProductEntry } from '../reference/service.ts';
 import { policyInForce, shippedRegistryPolicies } from '../vaccination/policy-file.ts';
 import { immunizationResource, locationResource, patientResource, type ProphylaxisTerms } from './fhir.ts';
-import { openDataHeaderLine, openDataLine, type OpenDataRow } from './opendata.ts';
+import {
+  ageSummaryHeaderLine,
+  ageSummaryLine,
+  deliverySummaryHeaderLine,
+  deliverySummaryLine,
+  openDataHeaderLine,
+  openDataLine,
+  type AgeSummaryRow,
+  type DeliverySummaryRow,
+  type OpenDataRow,
+} from './opendata.ts';
 import * as repo from './repo.ts';
 import './errors.ts';
 
@@ -119,6 +129,20 @@ export class ExportService {
     return { rows, dosesOutsideFormat };
   }
 
+  /** EXP-2: anagrafica-vaccini-summary, the period's totals by age band, aggregated by the database. */
+  async openDataAgeSummary(filter: repo.Period & { points: repo.PointScope }): Promise<AgeSummaryRow[]> {
+    checkPeriod(filter);
+    return repo.openDataAgeSummary(this.db, filter);
+  }
+
+  /** EXP-2: vaccini-summary, the period's doses against the doses set out, by area. */
+  async openDataDeliverySummary(
+    filter: repo.Period & { points: repo.PointScope },
+  ): Promise<DeliverySummaryRow[]> {
+    checkPeriod(filter);
+    return repo.openDataDeliverySummary(this.db, filter);
+  }
+
   /** EXP-3: coverage on a day (default: today in Rome). */
   async coverage(filter: { on?: string | undefined; by: repo.CoverageDimension; points: repo.PointScope }) {
     const on = filter.on ?? romeDate(this.clock.now());
@@ -150,6 +174,16 @@ export class ExportService {
 /** The whole CSV text: a few thousand lines a month for a region, built in one piece. */
 export function openDataCsv(rows: readonly OpenDataRow[]): string {
   return openDataHeaderLine() + rows.map(openDataLine).join('');
+}
+
+/** anagrafica-vaccini-summary-latest.csv; `updatedOn` (ultimo_aggiornamento) is the period's last day. */
+export function openDataAgeSummaryCsv(rows: readonly AgeSummaryRow[], updatedOn: string): string {
+  return ageSummaryHeaderLine() + rows.map((row) => ageSummaryLine(row, updatedOn)).join('');
+}
+
+/** vaccini-summary-latest.csv; `updatedOn` (ultimo_aggiornamento) is the period's last day. */
+export function openDataDeliverySummaryCsv(rows: readonly DeliverySummaryRow[], updatedOn: string): string {
+  return deliverySummaryHeaderLine() + rows.map((row) => deliverySummaryLine(row, updatedOn)).join('');
 }
 
 /** EXPORT_PERIOD_INVALID unless from ≤ to. */

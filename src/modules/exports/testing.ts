@@ -54,3 +54,36 @@ export function fhirValidator(): FhirValidator {
     },
   };
 }
+
+/** EXP-2: a published open-data file of ../shared/data/opendata-vaccini-2021-05-04, as text. */
+export function publishedOpenData(file: string): string {
+  return readFileSync(path.join(SHARED_DATA, 'opendata-vaccini-2021-05-04', file), 'utf8');
+}
+
+export type CsvColumnType = 'integer' | 'number' | 'date' | 'text';
+
+const COLUMN_TYPES: readonly [CsvColumnType, RegExp][] = [
+  ['integer', /^(0|[1-9][0-9]*)$/],
+  ['number', /^(0|[1-9][0-9]*)\.[0-9]$/],
+  ['date', /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/],
+];
+
+/** The type of one CSV value: the first of integer, one-decimal number, day, else text. */
+export function csvValueType(value: string): CsvColumnType {
+  return COLUMN_TYPES.find(([, pattern]) => pattern.test(value))?.[0] ?? 'text';
+}
+
+/**
+ * The type of each column of a CSV text (a plain one: no quoted commas), by header name: the type all
+ * its values share, else text.
+ */
+export function csvColumnTypes(csv: string): Record<string, CsvColumnType> {
+  const [header = '', ...lines] = csv.split('\n').filter((line) => line !== '');
+  const names = header.split(',');
+  const types: Record<string, CsvColumnType> = {};
+  names.forEach((name, index) => {
+    const seen = new Set(lines.map((line) => csvValueType(line.split(',')[index] ?? '')));
+    types[name] = seen.size === 1 ? ([...seen][0] ?? 'text') : 'text';
+  });
+  return types;
+}

@@ -9,7 +9,7 @@ import type {
   MobilityPageT,
 } from './schemas.ts';
 import type { HealthCardVaccinationsTable } from './tables.ts';
-import type { CertificatePlatform } from '../certificates/service.ts';
+import { revokeCertificatesOf, type CertificatePlatform } from '../certificates/service.ts';
 
 /** Serialises AVN's writes so that feed positions become visible in the order they were drawn. */
 const FEED_LOCK = 50_2021_2;
@@ -110,6 +110,19 @@ export class NationalVaccinationsService {
     now: Date,
   ): Promise<void> {
     if (change.deleted || !change.covid) {
+      const held = await trx
+        .selectFrom('health_card_vaccinations')
+        .select('id')
+        .where('region_code', '=', regionCode)
+        .where('source_id', '=', sourceId)
+        .execute();
+      // DCC-3: a deleted vaccination's certificate is revoked, none issued in its place; revoked first,
+      // because a certificate in force must belong to a vaccination (the table's check).
+      await revokeCertificatesOf(
+        trx,
+        held.map((row) => row.id),
+        now,
+      );
       await trx
         .deleteFrom('health_card_vaccinations')
         .where('region_code', '=', regionCode)

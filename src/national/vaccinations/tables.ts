@@ -41,11 +41,17 @@ export interface HealthCardVaccinationsTable {
 }
 
 export interface CertificatesTable {
-  health_card_vaccination_id: number;
+  id: Generated<number>;
+  /** Null once the vaccination is deleted (its certificate is then revoked: migrations/0004). */
+  health_card_vaccination_id: number | null;
   uvci: string;
   person_identifier: string;
   dose_number: number;
   total_doses: number;
   hc1: string;
   issued_at: Date;
+  vaccinated_on: string;
+  content_digest: string | null;
+  revoked_at: Date | null;
+  replaced_by: string | null;
 }
