@@ -17,6 +17,7 @@ import { messagingRoutes } from './modules/messaging/routes.ts';
 import { exportRoutes } from './modules/exports/routes.ts';
 import { accessibilityRoutes } from './modules/accessibility/routes.ts';
 import { consoleRoutes } from './modules/console/routes.ts';
+import { waitingListRoutes } from './modules/waiting-list/routes.ts';
 
 /** Every module's routes, in one list: adding a module to the platform is one line here. */
 export const MODULES: ModuleRoutes[] = [
@@ -34,6 +35,7 @@ export const MODULES: ModuleRoutes[] = [
   exportRoutes,
   accessibilityRoutes,
   consoleRoutes,
+  waitingListRoutes,
 ];
 
 export function buildServer(options: { config: Config; database: Database; clock: Clock; logger: Logger }) {

@@ -33,6 +33,8 @@ export async function buildTestApp(
     // Likewise messages to people (POST /messaging/runs).
     MESSAGING_INTERVAL_MS: '0',
     MESSAGING_RETRY_BASE_MS: '0',
+    // Likewise the waiting list, no-shows and standby calls (POST /waiting-list/runs).
+    WAITING_LIST_INTERVAL_MS: '0',
     ...options.env,
   });
   const { app, routes } = await buildHttpApp({

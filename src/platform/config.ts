@@ -37,6 +37,8 @@ const ConfigSchema = Type.Object({
   /** BOOK-18: hours before an appointment its reminder goes out; letters need the post's days. */
   REMINDER_LEAD_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 14, default: 24 }),
   REMINDER_LETTER_LEAD_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 30, default: 120 }),
+  /** BOOK-13: how often each process expires and makes waiting-list offers, marks no-shows, calls standbys; 0: never. */
+  WAITING_LIST_INTERVAL_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 60_000 }),
   /** E-mail: the SMTP relay (smtp:// or smtps://, user:password@ when it asks), and the sender. */
   SMTP_URL: Type.String({ pattern: '^smtps?://', default: 'smtp://127.0.0.1:2525' }),
   SMTP_FROM: Type.String({ minLength: 3, default: 'Vaccinazioni <vaccinazioni@vaxhub.invalid>' }),

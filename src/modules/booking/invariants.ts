@@ -34,16 +34,22 @@ export async function checkInvariants(
   const slotCountersOff = await count(
     db,
     sql<{ n: number }>`SELECT count(*) AS n FROM slots s
-      LEFT JOIN (SELECT slot_id, count(*) AS held FROM bookings WHERE status = 'confirmed' GROUP BY slot_id) b
+      LEFT JOIN (SELECT slot_id, count(*) AS held FROM (
+          SELECT slot_id FROM bookings WHERE status = 'confirmed'
+          -- BOOK-13: an open waiting-list offer holds its place too (migrations/0022_waiting_list.sql).
+          UNION ALL SELECT slot_id FROM waiting_list_offers WHERE status = 'offered') AS taken
+        GROUP BY slot_id) b
         ON b.slot_id = s.id
       WHERE s.booked <> coalesce(b.held, 0)`,
   );
   const stockCountersOff = await count(
     db,
     sql<{ n: number }>`SELECT count(*) AS n FROM hub_day_stock st
-      LEFT JOIN (SELECT b.vaccination_point_id, s.day, b.product_code, count(*) AS held
-        FROM bookings b JOIN slots s ON s.id = b.slot_id WHERE b.status = 'confirmed'
-        GROUP BY b.vaccination_point_id, s.day, b.product_code) h
+      LEFT JOIN (SELECT vaccination_point_id, day, product_code, count(*) AS held FROM (
+          SELECT b.vaccination_point_id, s.day, b.product_code
+          FROM bookings b JOIN slots s ON s.id = b.slot_id WHERE b.status = 'confirmed'
+          UNION ALL SELECT vaccination_point_id, day, product_code FROM waiting_list_offers WHERE status = 'offered'
+        ) AS taken GROUP BY vaccination_point_id, day, product_code) h
         ON h.vaccination_point_id = st.vaccination_point_id AND h.day = st.day AND h.product_code = st.product_code
       WHERE st.booked <> coalesce(h.held, 0)`,
   );

@@ -538,6 +538,21 @@ export class BookingService {
     return { personId, match: explanation.match, plan: explanation.plan, catalogue: explanation.catalogue };
   }
 
+  /**
+   * BOOK-13: one person's booking (and second dose) in the first of `slotIds` with a place, inside the
+   * caller's transaction: a waiting-list offer gives its held place back and books it in one transaction,
+   * so nobody else can take the place in between (the slot's row lock is held to the commit).
+   */
+  async bookInTransaction(
+    trx: Transaction<DB>,
+    slotIds: readonly number[],
+    member: Member,
+    input: { idempotencyKey: string | undefined; channel: BookingChannel },
+    context: ActingContext,
+  ): Promise<Confirmation> {
+    return this.takeBooking(trx, slotIds, member, input, 0, null, context);
+  }
+
   /** A group's slots: the chosen one and the ones right after it, the same day at the same hub. */
   private async groupSlotIds(trx: Transaction<DB>, slotId: number, size: number): Promise<number[]> {
     const rows = await sql<{ id: number }>`

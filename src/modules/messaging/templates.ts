@@ -5,15 +5,20 @@ import { bookingTemplates } from './booking-templates.ts';
 import { certificateTemplates } from './certificate-templates.ts';
 import { accessibilityTemplates } from '../accessibility/templates.ts';
 import { capacityTemplates } from '../capacity/templates.ts';
+import { waitingListTemplates } from '../waiting-list/templates.ts';
 
 /**
  * Every message the platform can send, by name. A module whose cause writes messages defines its templates
  * with defineTemplate (template-kit.ts) in its own file and adds them here.
  */
 const CATALOGUE: ReadonlyMap<string, MessageTemplate> = new Map(
-  [...bookingTemplates, ...certificateTemplates, ...accessibilityTemplates, ...capacityTemplates].map(
-    (template) => [template.name, template],
-  ),
+  [
+    ...bookingTemplates,
+    ...certificateTemplates,
+    ...accessibilityTemplates,
+    ...capacityTemplates,
+    ...waitingListTemplates,
+  ].map((template) => [template.name, template]),
 );
 
 export const TEMPLATE_NAMES: readonly string[] = [...CATALOGUE.keys()];

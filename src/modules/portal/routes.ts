@@ -16,6 +16,7 @@ import { RegistryService } from '../registry/service.ts';
 import { registerPortalAssets } from './assets.ts';
 import { registerBookingPages } from './booking-pages.ts';
 import { registerAccessibilityPages } from './accessibility-pages.ts';
+import { registerWaitingListPages } from './waiting-list-pages.ts';
 import type { FieldError } from './forms.ts';
 import {
   channelOf,
@@ -301,6 +302,7 @@ export const portalRoutes: ModuleRoutes = async (app, { database, clock, config,
         db,
       });
       registerAccessibilityPages(portal, { kit, booking, eligibility, clock, db });
+      registerWaitingListPages(portal, { kit, booking, registry, clock, db });
       done();
     },
     { prefix: '/portal' },

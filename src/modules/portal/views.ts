@@ -6,6 +6,7 @@ import type { AccessibilityFeature } from '../booking/tables.ts';
 import { ACCESSIBILITY_FEATURES } from '../booking/tables.ts';
 import { html, type SafeHtml } from './html.ts';
 import { accessibilityLink } from './accessibility-link.ts';
+import { waitingListInvite, waitingListLink } from './waiting-list-invite.ts';
 import { csrfField, formatDate, formatDateTime, formatKm, layout, t, type PageContext } from './layout.ts';
 import {
   choiceGroup,
@@ -118,7 +119,7 @@ export function startPage(
     body: html`${errorSummary(context, view.find.errors)}
       <h1>${t(context, 'startTitle')}</h1>
       <p class="lead">${t(context, 'greeting', { name: view.name })}</p>
-      ${verdict} ${accessibilityLink(context)}
+      ${verdict} ${accessibilityLink(context)} ${waitingListLink(context)}
       <h2 class="h3 mt-5">${t(context, 'yourBookings')}</h2>
       ${
         bookings.length === 0
@@ -399,8 +400,9 @@ export function hubsPage(
       ${
         bookable.length === 0
           ? html`<div class="alert alert-warning" role="status">
-              <p class="mb-0">${t(context, 'noHubs')}</p>
-            </div>`
+                <p class="mb-0">${t(context, 'noHubs')}</p>
+              </div>
+              ${values.reschedule === undefined ? waitingListInvite(context, values) : null}`
           : html`<form method="get" action="/portal/book/confirm" novalidate>
               ${carried(values, ['province', 'municipalityIstat', 'cap', 'date', 'time', 'accessibility', 'reschedule'])}
               ${choiceGroup(context, errors, {
