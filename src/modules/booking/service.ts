@@ -745,6 +745,38 @@ export class BookingService {
       .execute();
   }
 
+  /**
+   * VAX-1 check-in (console, issue 9): a vaccination point's bookings of one day, by time, cancelled ones
+   * included, with the person's name and the product's, for the operator who checks people in.
+   */
+  async pointDayBookings(pointId: number, day: string) {
+    return this.db
+      .selectFrom('slots as s')
+      .innerJoin('bookings as b', 'b.slot_id', 's.id')
+      .innerJoin('persons as p', 'p.id', 'b.person_id')
+      .innerJoin('products as pr', 'pr.code', 'b.product_code')
+      .select([
+        'b.id',
+        'b.code',
+        'b.person_id',
+        'b.dose_number',
+        'b.starts_at',
+        'b.status',
+        'b.product_code',
+        'pr.name as product_name',
+        'p.surname',
+        'p.given_name',
+        'p.birth_date',
+      ])
+      .where('s.vaccination_point_id', '=', pointId)
+      .where('s.day', '=', day)
+      .orderBy('b.starts_at')
+      .orderBy('p.surname')
+      .orderBy('b.id')
+      .limit(5000)
+      .execute();
+  }
+
   private async lockBooking(
     trx: Transaction<DB>,
     code: string,

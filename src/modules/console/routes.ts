@@ -11,6 +11,7 @@ import { STAFF_ROLES } from '../../platform/auth/roles.ts';
 import type { Actor } from '../../platform/auth/service.ts';
 import { checkFields, createPageKit, FormText, HTML_PAGE, refusalOf, type Refusal } from '../portal/kit.ts';
 import { consoleHomePage, consoleSignInPage } from './views.ts';
+import { registerVaccinationPointPages } from './vaccination-point-pages.ts';
 
 /** Every staff role: the console's own pages (home, sign-out) are open to all of them. */
 export const STAFF = STAFF_ROLES;
@@ -142,6 +143,7 @@ export const consoleRoutes: ModuleRoutes = async (app, { database, config, clock
       );
 
       // Sections register their pages here, one line each.
+      registerVaccinationPointPages(console, { kit, database, config, clock });
 
       done();
     },

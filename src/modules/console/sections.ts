@@ -13,7 +13,14 @@ export interface ConsoleSection {
  * The consoles' sections, in the order the home page and the navigation list them. A section's pages
  * declare the same roles in their routes' `config.access`; this list only decides what is offered.
  */
-export const CONSOLE_SECTIONS: readonly ConsoleSection[] = [];
+export const CONSOLE_SECTIONS: readonly ConsoleSection[] = [
+  {
+    href: '/console/vaccination-point',
+    label: 'vpSection',
+    description: 'vpSectionDescription',
+    roles: ['vaccinator', 'point_admin'],
+  },
+];
 
 export const sectionsFor = (role: StaffRole): ConsoleSection[] =>
   CONSOLE_SECTIONS.filter((section) => section.roles.includes(role));

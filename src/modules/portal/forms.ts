@@ -89,6 +89,8 @@ export function textInput(
     maxlength?: number;
     min?: string;
     size?: 'short' | 'medium';
+    /** The page's main field, focused on load (consoles: keyboard first). */
+    autofocus?: boolean;
   },
 ): SafeHtml {
   const error = errorOf(errors, field.name);
@@ -104,7 +106,7 @@ export function textInput(
       name="${field.name}"
       type="${field.type ?? 'text'}"
       value="${field.value ?? ''}"
-      ${attribute('autocomplete', field.autocomplete)}${attribute('inputmode', field.inputmode)}${attribute('maxlength', field.maxlength === undefined ? undefined : String(field.maxlength))}${attribute('min', field.min)}${field.code ? html` spellcheck="false" autocapitalize="characters" autocorrect="off"` : null}${attribute('aria-describedby', describedBy(field.name, field.hint, error))}${error ? html` aria-invalid="true"` : null}
+      ${attribute('autocomplete', field.autocomplete)}${attribute('inputmode', field.inputmode)}${attribute('maxlength', field.maxlength === undefined ? undefined : String(field.maxlength))}${attribute('min', field.min)}${field.code ? html` spellcheck="false" autocapitalize="characters" autocorrect="off"` : null}${attribute('aria-describedby', describedBy(field.name, field.hint, error))}${error ? html` aria-invalid="true"` : null}${field.autofocus ? html` autofocus` : null}
     />
   </div>`;
 }

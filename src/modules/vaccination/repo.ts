@@ -279,3 +279,43 @@ export async function consentsAwaitingJudge(db: Db, pointIds: readonly number[] 
   }
   return query.execute();
 }
+
+/** VAX-1 check-in: the live administration that fulfilled each of these bookings, by booking id. */
+export async function administrationsOfBookings(
+  db: Db,
+  bookingIds: readonly number[],
+): Promise<Map<number, number>> {
+  if (bookingIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('administrations')
+    .select(['id', 'booking_id'])
+    .where('booking_id', 'in', bookingIds)
+    .where('deleted_at', 'is', null)
+    .execute();
+  return new Map(rows.map((row) => [Number(row.booking_id), Number(row.id)]));
+}
+
+/** CONS-1..5: the person's consents and refusals, oldest first. */
+export async function consentsOf(db: Db, personId: number): Promise<ConsentRow[]> {
+  return db
+    .selectFrom('consents')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .orderBy('recorded_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** VAX-20: the certificate contacts given with the person's latest administration that has them. */
+export async function latestCertificateContacts(db: Db, personId: number) {
+  return db
+    .selectFrom('certificate_contacts as c')
+    .innerJoin('administrations as a', 'a.id', 'c.administration_id')
+    .select(['c.mobile', 'c.email', 'c.none_given', 'a.administered_on'])
+    .where('a.person_id', '=', personId)
+    .where('a.deleted_at', 'is', null)
+    .orderBy('a.administered_at', 'desc')
+    .orderBy('a.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}

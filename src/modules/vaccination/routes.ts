@@ -46,6 +46,11 @@ import {
   LateRecordsQuery,
   LateRecordsView,
   PersonIdParams,
+  CheckInPointParams,
+  CheckInListQuery,
+  CheckInListView,
+  PersonConsentView,
+  CertificateContactsProposalView,
 } from './schemas.ts';
 
 /** VAX-1: vaccinators record, and the point's administrator with them. */
@@ -196,6 +201,7 @@ export const vaccinationRoutes: ModuleRoutes = (app, { database, clock, config }
         request.params.id,
         request.body.doseNumber,
         context(request),
+        request.body.reason,
       );
       return { administration: view(result.administration), forcedBefore: result.forcedBefore };
     },
@@ -650,5 +656,109 @@ export const vaccinationRoutes: ModuleRoutes = (app, { database, clock, config }
         late: row.late,
         latestDelayMinutes: row.latest_delay_minutes,
       })),
+  );
+
+  app.get(
+    '/vaccination-points/:pointId/check-ins',
+    {
+      schema: {
+        operationId: 'listCheckIns',
+        tags: ['vaccination'],
+        summary:
+          'The bookings of one of the caller’s vaccination points on a day, by time, each with its record if given (VAX-1 check-in)',
+        params: CheckInPointParams,
+        querystring: CheckInListQuery,
+        response: { 200: CheckInListView },
+      },
+      config: { access: RECORDERS },
+    },
+    async (request) => {
+      const actor = request.actor;
+      if (actor.kind !== 'staff' || !actor.vaccinationPointIds.includes(request.params.pointId)) {
+        throw new DomainError('ADMINISTRATION_POINT_OUT_OF_SCOPE', { pointer: '/params/pointId' });
+      }
+      return (await vaccination.checkInList(request.params.pointId, request.query.day)).map((row) => ({
+        bookingCode: row.code,
+        startsAt: row.starts_at.toISOString(),
+        status: row.status,
+        personId: row.person_id,
+        surname: row.surname,
+        givenName: row.given_name,
+        birthDate: row.birth_date,
+        doseNumber: row.dose_number,
+        product: { code: row.product_code, name: row.product_name },
+        administrationId: row.administration_id,
+      }));
+    },
+  );
+
+  app.get(
+    '/persons/:personId/consents',
+    {
+      schema: {
+        operationId: 'listPersonConsents',
+        tags: ['vaccination'],
+        summary: 'The person’s informed consents and refusals, oldest first (CONS-1..5)',
+        params: PersonIdParams,
+        response: { 200: Type.Array(PersonConsentView) },
+      },
+      config: { access: HISTORY_READERS },
+    },
+    async (request) =>
+      (await vaccination.consentsOf(request.params.personId)).map((row) => ({
+        id: row.id,
+        administrationId: row.administration_id,
+        decision: row.decision,
+        formVersion: row.form_version,
+        signerCapacity: row.signer_capacity,
+        signerName: row.signer_name,
+        recordedAt: row.recorded_at.toISOString(),
+        judgeValidationDueAt: row.judge_validation_due_at?.toISOString() ?? null,
+        judgeValidatedAt: row.judge_validated_at?.toISOString() ?? null,
+      })),
+  );
+
+  app.get(
+    '/persons/:personId/anomaly-reports',
+    {
+      schema: {
+        operationId: 'listPersonAnomalyReports',
+        tags: ['vaccination'],
+        summary: 'The anomaly reports filed about the person, with their status (VAX-19)',
+        params: PersonIdParams,
+        response: { 200: Type.Array(AnomalyReportView) },
+      },
+      config: { access: REGISTRY_USERS },
+    },
+    async (request) => (await vaccination.anomalyReportsOf(request.params.personId)).map(reportView),
+  );
+
+  app.get(
+    '/persons/:personId/certificate-contacts',
+    {
+      schema: {
+        operationId: 'getCertificateContactsProposal',
+        tags: ['vaccination'],
+        summary:
+          'The certificate contacts given at the person’s previous COVID administration, proposed for the next (VAX-20)',
+        params: PersonIdParams,
+        response: { 200: CertificateContactsProposalView },
+      },
+      config: { access: RECORDERS },
+    },
+    async (request) => {
+      const previous = await vaccination.previousCertificateContacts(request.params.personId);
+      return {
+        previous:
+          previous === null
+            ? null
+            : {
+                mobile: previous.mobile,
+                email: previous.email,
+                noneGiven: previous.none_given,
+                administeredOn: previous.administered_on,
+              },
+      };
+    },
   );
 };

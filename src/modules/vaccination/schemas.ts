@@ -41,7 +41,12 @@ export const PersonIdParams = Type.Object({ personId: Id });
 export const AdministrationIdParams = Type.Object({ id: Id });
 
 export const ForceDoseNumberBody = Type.Object(
-  { doseNumber: Type.Integer({ minimum: 1, maximum: 20 }) },
+  {
+    doseNumber: Type.Integer({ minimum: 1, maximum: 20 }),
+    reason: Type.Optional(
+      Text({ minLength: 3, maxLength: 500, description: 'VAX-7: why the number is forced (audited)' }),
+    ),
+  },
   { additionalProperties: false },
 );
 
@@ -423,3 +428,46 @@ export const AwaitingJudgeView = Type.Array(
     overdue: Type.Boolean({ description: 'The 48 hours have passed' }),
   }),
 );
+
+export const CheckInPointParams = Type.Object({ pointId: Id });
+export const CheckInListQuery = Type.Object({ day: RegistryDate }, { additionalProperties: false });
+
+/** VAX-1 check-in: a vaccination point's bookings of a day, each with the record that fulfilled it. */
+export const CheckInListView = Type.Array(
+  Type.Object({
+    bookingCode: Type.String(),
+    startsAt: Instant,
+    status: Type.Enum(['confirmed', 'cancelled']),
+    personId: Id,
+    surname: Type.String(),
+    givenName: Type.String(),
+    birthDate: CalendarDate,
+    doseNumber: Type.Integer(),
+    product: Type.Object({ code: Type.String(), name: Type.String() }),
+    administrationId: Nullable(Id),
+  }),
+);
+
+export const PersonConsentView = Type.Object({
+  id: Id,
+  administrationId: Nullable(Id),
+  decision: Type.Enum(['accepted', 'refused']),
+  formVersion: Type.String(),
+  signerCapacity: Type.String(),
+  signerName: Type.String(),
+  recordedAt: Instant,
+  judgeValidationDueAt: Nullable(Instant),
+  judgeValidatedAt: Nullable(Instant),
+});
+
+/** VAX-20: the contacts given at the previous COVID administration, which the system proposes. */
+export const CertificateContactsProposalView = Type.Object({
+  previous: Nullable(
+    Type.Object({
+      mobile: Nullable(Type.String()),
+      email: Nullable(Type.String()),
+      noneGiven: Type.Boolean(),
+      administeredOn: CalendarDate,
+    }),
+  ),
+});

@@ -9,6 +9,9 @@ import type { BookingService } from '../booking/service.ts';
 import type { EligibilityService } from '../eligibility/service.ts';
 import {
   administrationsOf,
+  administrationsOfBookings,
+  consentsOf,
+  latestCertificateContacts,
   anomalyReports,
   competentAuthority,
   consentsAwaitingJudge,
@@ -375,6 +378,7 @@ export class VaccinationService {
     id: number,
     doseNumber: number,
     context: ActingContext,
+    reason?: string,
   ): Promise<{ administration: AdministrationRow; forcedBefore: boolean }> {
     const catalogue = await listProducts(this.db);
     return this.db.transaction().execute(async (trx) => {
@@ -416,7 +420,7 @@ export class VaccinationService {
         entityId: id,
         action: 'force_dose_number',
         before,
-        after,
+        after: reason === undefined ? after : { ...after, forcing_reason: reason },
       });
       return { administration: after, forcedBefore: before.dose_number_forced_at !== null };
     });
@@ -884,6 +888,34 @@ export class VaccinationService {
       history.push({ date: row.administered_on, product, doseNumber, kind });
     }
     return renumbered;
+  }
+
+  /**
+   * VAX-1 check-in (console, issue 9): a vaccination point's bookings of a day with the person and the
+   * product, each with the administration that fulfilled it (null while the person is still to come).
+   */
+  async checkInList(pointId: number, day: string) {
+    const bookings = await this.booking.pointDayBookings(pointId, day);
+    const fulfilled = await administrationsOfBookings(
+      this.db,
+      bookings.map((row) => row.id),
+    );
+    return bookings.map((row) => ({ ...row, administration_id: fulfilled.get(row.id) ?? null }));
+  }
+
+  /** CONS-1..5: the person's consents and refusals, oldest first. */
+  async consentsOf(personId: number) {
+    return consentsOf(this.db, personId);
+  }
+
+  /** VAX-19: the anomaly reports filed about the person, oldest first, whatever their authority. */
+  async anomalyReportsOf(personId: number) {
+    return anomalyReports(this.db, { authorities: null, status: undefined, personId });
+  }
+
+  /** VAX-20: what the system proposes: the certificate contacts given at the previous COVID dose. */
+  async previousCertificateContacts(personId: number) {
+    return (await latestCertificateContacts(this.db, personId)) ?? null;
   }
 
   /** VAX-5: the person's administrations recorded here, and those given in other regions (NAT-2). */

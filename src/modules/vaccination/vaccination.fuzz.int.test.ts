@@ -322,6 +322,7 @@ function requestsFor(pools: Pools): Record<string, fc.Arbitrary<InjectOptions>> 
       pathId(pools.administrations).map((id) => `/administrations/${id}/dose-number`),
       jsonBody(fc.record({ doseNumber: fc.integer({ min: 1, max: 4 }) }), {
         doseNumber: fc.oneof(fc.constantFrom(0, 1, 2, 3, 20, 21, 1.5, -1, '2', 2 ** 53), nasty),
+        reason: text,
       }),
     ),
     updateAdministration: json(
@@ -465,6 +466,21 @@ function requestsFor(pools: Pools): Record<string, fc.Arbitrary<InjectOptions>> 
       jsonBody(fc.record({ validatedAt: fc.constant('2022-01-20T11:00:00Z') }), { validatedAt: instant }),
     ),
     reportConsentsAwaitingJudge: fc.constant({ method: 'GET', url: '/reports/consents-awaiting-judge' }),
+    listCheckIns: fc
+      .tuple(pathId(pools.points), query({ day: '2022-01-21' }, { day: date }))
+      .map(([id, q]) => ({ method: 'GET', url: `/vaccination-points/${id}/check-ins`, query: q })),
+    listPersonConsents: pathId(pools.persons).map((id) => ({
+      method: 'GET',
+      url: `/persons/${id}/consents`,
+    })),
+    listPersonAnomalyReports: pathId(pools.persons).map((id) => ({
+      method: 'GET',
+      url: `/persons/${id}/anomaly-reports`,
+    })),
+    getCertificateContactsProposal: pathId(pools.persons).map((id) => ({
+      method: 'GET',
+      url: `/persons/${id}/certificate-contacts`,
+    })),
   };
 }
 
@@ -741,6 +757,13 @@ describeEachDatabase('Immunization registry routes under random bad input', (dat
     await expectCleanAnswers('enterAbroadVaccination', 50);
     await expectCleanAnswers('reportNationalFlow', 20);
     await expectCleanAnswers('runNationalSync', 20);
+  }, 60_000);
+
+  it('VAX-1 VAX-20 VAX-19 CONS-1 SEC-6 the console’s reads (check-in list, certificate contacts, consents, reports): bad input gets a 4xx problem+json (or a success), never a 5xx', async () => {
+    await expectCleanAnswers('listCheckIns', 100);
+    await expectCleanAnswers('getCertificateContactsProposal', 50);
+    await expectCleanAnswers('listPersonConsents', 50);
+    await expectCleanAnswers('listPersonAnomalyReports', 50);
   }, 60_000);
 
   // Last: it deletes administrations the other properties draw from.
