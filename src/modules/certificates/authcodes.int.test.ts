@@ -22,6 +22,8 @@ import type { NationalDatabase } from '../../national/db.ts';
 import { SmtpSink } from '../messaging/smtp-sink.ts';
 import { ensureSigningCertificates } from './signing-certificates.ts';
 import { pdfQrText, pdfText } from './testing.ts';
+import { qrPng } from './qr.ts';
+import { FormBrowser, HTML } from '../../../test/form-browser.ts';
 
 const NOW = '2022-01-20T12:00:00Z';
 const PEOPLE = 120;
@@ -158,7 +160,7 @@ describeEachDatabase('DCC-4 AUTHCODE: the certificate code and the download', (d
         url: `/dgc/persons/${who.taxCode}/certificates`,
         headers: { authorization: `Bearer ${DEVELOPMENT_API_TOKEN}` },
       })
-    ).json<{ uvci: string; hc1: string; revoked?: boolean; issuedAt: string }[]>();
+    ).json<{ uvci: string; hc1: string; revoked: boolean; issuedAt: string }[]>();
 
   beforeAll(async () => {
     nationalDb = await openMigratedNationalTestDatabase('pglite');
@@ -404,7 +406,7 @@ describeEachDatabase('DCC-4 AUTHCODE: the certificate code and the download', (d
     expect(old.json<Problem>().code).toBe('CERTIFICATE_AUTHCODE_EXPIRED');
     const fresh = await download({ ...body, authCode: newCode }, '192.0.2.20');
     expect(fresh.statusCode, fresh.body.slice(0, 300)).toBe(200);
-    const current = (await nationalCertificates(who)).filter((c) => c.revoked !== true).at(-1);
+    const current = (await nationalCertificates(who)).filter((c) => !c.revoked).at(-1);
     expect(pdfQrText(fresh.rawPayload)).toBe(current?.hc1);
     expect(pdfText(fresh.rawPayload)).toContain('2/2');
   });
@@ -443,6 +445,165 @@ describeEachDatabase('DCC-4 AUTHCODE: the certificate code and the download', (d
     } finally {
       await setFaults('none');
     }
+  });
+
+  const visibleText = (page: string): string =>
+    page
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .replaceAll('&#39;', "'")
+      .replaceAll('&quot;', '"')
+      .replaceAll('&amp;', '&');
+
+  it('DCC-4 UX-1 the portal download page: no sign-in, the PDF for the right data, one refusal for wrong data', async () => {
+    const who = person(3);
+    await record(who, { mobile: null, email: 'fourth.person@example.it' });
+    await deliverNationally();
+    await sendMessages();
+    const code = mailedCode('fourth.person@example.it');
+    const browser = new FormBrowser(app);
+    const form = await browser.get('/portal/certificates/download');
+    expect(form.statusCode).toBe(200);
+    for (const field of ['taxCode', 'healthCardDigits', 'authCode'])
+      expect(form.body).toContain(`name="${field}"`);
+    expect(visibleText(form.body)).toContain('Ultime 8 cifre della tessera sanitaria');
+
+    const wrongCard = await browser.post('/portal/certificates/download', {
+      taxCode: who.taxCode,
+      healthCardDigits: who.card.slice(-8) === '11111111' ? '22222222' : '11111111',
+      authCode: code,
+    });
+    const wrongCode = await browser.post('/portal/certificates/download', {
+      taxCode: who.taxCode,
+      healthCardDigits: who.card.slice(-8),
+      authCode: code.startsWith('Z') ? `Y${code.slice(1)}` : `Z${code.slice(1)}`,
+    });
+    for (const refused of [wrongCard, wrongCode]) {
+      expect(refused.statusCode).toBe(401);
+      expect(refused.headers['content-type']).toContain('text/html');
+      expect(visibleText(refused.body)).toContain('non corrispondono a un certificato');
+      // The code typed is never written back into the page.
+      expect(refused.body).not.toContain(code.slice(1));
+    }
+    const summary = (page: string) =>
+      /<div\s+class="alert alert-danger error-summary"[\s\S]*?<\/div>/.exec(page)?.[0];
+    expect(summary(wrongCard.body)).toBe(summary(wrongCode.body));
+
+    const missing = await browser.post('/portal/certificates/download', { taxCode: who.taxCode });
+    expect(missing.statusCode).toBe(400);
+    expect(visibleText(missing.body)).toContain('Ultime 8 cifre della tessera sanitaria');
+
+    const pdf = await browser.post('/portal/certificates/download', {
+      taxCode: who.taxCode,
+      healthCardDigits: who.card.slice(-8),
+      authCode: code,
+    });
+    expect(pdf.statusCode, pdf.body.slice(0, 300)).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const [certificate] = await nationalCertificates(who);
+    expect(pdfQrText(pdf.rawPayload)).toBe(certificate?.hc1);
+
+    await setFaults('down');
+    try {
+      const down = await browser.post('/portal/certificates/download', {
+        taxCode: who.taxCode,
+        healthCardDigits: who.card.slice(-8),
+        authCode: code,
+      });
+      expect(down.statusCode).toBe(503);
+      expect(down.headers['retry-after']).toBe('30');
+      expect(visibleText(down.body)).toContain('riprovi tra poco');
+    } finally {
+      await setFaults('none');
+    }
+  });
+
+  it('DCC-1 DCC-4 the signed-in citizen sees their certificates with QR codes and the codes sent, and downloads the PDF', async () => {
+    const who = person(3);
+    const browser = new FormBrowser(app);
+    const start = await browser.follow(
+      await browser.post('/portal/sign-in', { taxCode: who.taxCode, healthCardNumber: who.card }),
+    );
+    expect(start.body).toContain('href="/portal/certificates"');
+    const page = await browser.get('/portal/certificates');
+    expect(page.statusCode).toBe(200);
+    const text = visibleText(page.body);
+    expect(text).toContain('I miei certificati');
+    expect(text).toContain('dose 1 di 2');
+    expect(page.body).toMatch(
+      /<img[^>]+src="data:image\/svg\+xml;base64,[^"]+"[^>]+alt="Codice QR del certificato/,
+    );
+    const [certificate] = await nationalCertificates(who);
+    expect(text).toContain(certificate?.uvci);
+    // The code's last characters are shown to the person, never the code.
+    const code = codesSeen.at(-1) ?? '';
+    expect(text).toContain(`termina con ${code.slice(-3)}`);
+    expect(page.body).not.toContain(code);
+    const link = /href="(\/portal\/certificates\/pdf\?uvci=[^"]+)"/.exec(page.body)?.[1];
+    expect(link).toBeDefined();
+    const pdf = await browser.get((link ?? '').replaceAll('&amp;', '&'));
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdfText(pdf.rawPayload)).toContain(certificate?.uvci);
+    // Another person's certificate is not theirs to download.
+    const [other] = await nationalCertificates(person(0));
+    const refused = await browser.get(
+      `/portal/certificates/pdf?uvci=${encodeURIComponent(other?.uvci ?? '')}`,
+    );
+    expect(refused.statusCode).toBe(404);
+  });
+
+  it('DCC-3 the verify page checks a pasted HC1: text or a PNG of its QR code by the Italian rules', async () => {
+    const [certificate] = await nationalCertificates(person(3));
+    const hc1 = certificate?.hc1 ?? '';
+    const api = await app.inject({ method: 'POST', url: '/passes/verification', payload: { hc1 } });
+    const expected = {
+      valid: 'Certificato valido',
+      not_yet_valid: 'Certificato non ancora valido',
+      expired: 'Certificato scaduto',
+      invalid: 'Certificato non valido',
+    }[api.json<{ status: 'valid' | 'not_yet_valid' | 'expired' | 'invalid' }>().status];
+    const browser = new FormBrowser(app);
+    expect((await browser.get('/portal/verify')).statusCode).toBe(200);
+    const pasted = await browser.post('/portal/verify', { hc1 });
+    expect(pasted.statusCode).toBe(200);
+    expect(visibleText(pasted.body)).toContain(expected);
+    expect(visibleText(pasted.body)).toMatch(/Intestatario: .+, nato il \d{4}-\d{2}-\d{2}/);
+
+    const garbage = await browser.post('/portal/verify', { hc1: 'HC1:NOT-A-PASS' });
+    expect(garbage.statusCode).toBe(200);
+    expect(visibleText(garbage.body)).toContain('Certificato non valido');
+    expect(visibleText(garbage.body)).toContain('non è un certificato leggibile');
+    const empty = await browser.post('/portal/verify', { hc1: ' ' });
+    expect(empty.statusCode).toBe(400);
+
+    const upload = (body: Buffer, type = 'image/png') => {
+      const boundary = '----vaxhub-test-boundary';
+      return app.inject({
+        method: 'POST',
+        url: '/portal/verify/image',
+        headers: { accept: HTML, 'content-type': `multipart/form-data; boundary=${boundary}` },
+        payload: Buffer.concat([
+          Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="qr.png"\r\nContent-Type: ${type}\r\n\r\n`,
+          ),
+          body,
+          Buffer.from(`\r\n--${boundary}--\r\n`),
+        ]),
+      });
+    };
+    const fromPicture = await upload(await qrPng(hc1));
+    expect(fromPicture.statusCode, fromPicture.body.slice(0, 500)).toBe(200);
+    expect(visibleText(fromPicture.body)).toContain(expected);
+    const unreadable = await upload(Buffer.from('not a png'));
+    expect(unreadable.statusCode).toBe(422);
+    expect(visibleText(unreadable.body)).toContain('non si legge un codice QR');
+    const tooLarge = await upload(Buffer.alloc(2 * 1024 * 1024 + 10, 1));
+    expect(tooLarge.statusCode).toBe(413);
+    // Not multipart at all: the same refusal as an empty form, as problem+json for API clients.
+    const plain = await app.inject({ method: 'POST', url: '/portal/verify/image', payload: { image: 'x' } });
+    expect(plain.statusCode).toBe(400);
+    expect(plain.json<Problem>().code).toBe('PASS_IMAGE_MISSING');
   });
 
   it('DCC-4 SEC-5 no code reaches the log', () => {

@@ -56,20 +56,13 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** A certificate carries its revocation when the national platform keeps it (reissue, DCC-3). */
-const isRevoked = (certificate: CertificateSummary): boolean =>
-  (certificate as { revoked?: unknown }).revoked === true;
-
-/**
- * The certificate in force of the vaccination given on `vaccinatedOn`: the newest not revoked. A platform
- * that does not say whether a certificate is revoked has one per vaccination.
- */
+/** The certificate in force of the vaccination given on `vaccinatedOn`: the newest not revoked (DCC-3). */
 export function currentCertificate(
   certificates: readonly CertificateSummary[],
   vaccinatedOn: string,
 ): CertificateSummary | undefined {
   return certificates
-    .filter((certificate) => certificate.vaccinatedOn === vaccinatedOn && !isRevoked(certificate))
+    .filter((certificate) => certificate.vaccinatedOn === vaccinatedOn && !certificate.revoked)
     .sort((a, b) => b.issuedAt.localeCompare(a.issuedAt))[0];
 }
 

@@ -58,4 +58,25 @@ export const certificateProblems = defineProblems({
       en: 'The certificate asked for is not among yours: go back to the list of your certificates and choose it there.',
     },
   ),
+  PASS_IMAGE_MISSING: problem(
+    400,
+    { it: 'Immagine mancante', en: 'Picture missing' },
+    { it: 'Scelga un’immagine PNG del codice QR.', en: 'Choose a PNG picture of the QR code.' },
+  ),
+  PASS_IMAGE_TOO_LARGE: problem(
+    413,
+    { it: 'Immagine troppo grande', en: 'Picture too large' },
+    {
+      it: 'L’immagine è più grande di 2 MB: ne usi una più piccola.',
+      en: 'The picture is larger than 2 MB: use a smaller one.',
+    },
+  ),
+  PASS_IMAGE_UNREADABLE: problem(
+    422,
+    { it: 'Codice QR non leggibile', en: 'QR code not readable' },
+    {
+      it: 'Nell’immagine non si legge un codice QR. Usi un’immagine PNG più nitida, con il codice intero, o incolli il testo del codice.',
+      en: 'No QR code can be read in the picture. Use a sharper PNG picture with the whole code, or paste the text of the code.',
+    },
+  ),
 });

@@ -17,6 +17,7 @@ import { registerPortalAssets } from './assets.ts';
 import { registerBookingPages } from './booking-pages.ts';
 import { registerAccessibilityPages } from './accessibility-pages.ts';
 import { registerWaitingListPages } from './waiting-list-pages.ts';
+import { registerCertificatePages } from './certificate-pages.ts';
 import type { FieldError } from './forms.ts';
 import {
   channelOf,
@@ -303,6 +304,7 @@ export const portalRoutes: ModuleRoutes = async (app, { database, clock, config,
       });
       registerAccessibilityPages(portal, { kit, booking, eligibility, clock, db });
       registerWaitingListPages(portal, { kit, booking, registry, clock, db });
+      registerCertificatePages(portal, { kit, db, clock, config });
       done();
     },
     { prefix: '/portal' },

@@ -1,4 +1,5 @@
 import { format, type Language, type Localized } from '../../platform/i18n.ts';
+import { CERTIFICATE_TEXTS } from './certificate-texts.ts';
 import { CONSOLE_TEXTS } from '../console/texts.ts';
 
 /**
@@ -232,6 +233,7 @@ const TEXTS = {
     en: 'The address does not match any page. Check it, or start from the first page.',
   },
   ...CONSOLE_TEXTS,
+  ...CERTIFICATE_TEXTS,
 } satisfies Record<string, Localized>;
 
 export type TextKey = keyof typeof TEXTS;

@@ -75,7 +75,10 @@ export function signInPage(
         })}
         <button type="submit" class="btn btn-primary">${t(context, 'signInButton')}</button>
       </form>
-      <p class="mt-4 small-print">${t(context, 'signInPrivacy', view.policy)}</p>`,
+      <p class="mt-4 small-print">${t(context, 'signInPrivacy', view.policy)}</p>
+      <p class="mt-4">
+        <a href="/portal/certificates/download">${t(context, 'downloadLinkFromSignIn')}</a>
+      </p>`,
   });
 }
 
@@ -139,6 +142,7 @@ export function startPage(
               )}
             </ul>`
       }
+      <p class="mt-4"><a href="/portal/certificates">${t(context, 'myCertificatesLink')}</a></p>
       <h2 class="h3 mt-5">${t(context, 'findTitle')}</h2>
       <form method="get" action="/portal/bookings" novalidate>
         ${textInput(context, view.find.errors, {
