@@ -15,6 +15,7 @@ import { portalRoutes } from './modules/portal/routes.ts';
 import { certificateRoutes } from './modules/certificates/routes.ts';
 import { messagingRoutes } from './modules/messaging/routes.ts';
 import { exportRoutes } from './modules/exports/routes.ts';
+import { outreachRoutes } from './modules/outreach/routes.ts';
 import { accessibilityRoutes } from './modules/accessibility/routes.ts';
 import { consoleRoutes } from './modules/console/routes.ts';
 import { waitingListRoutes } from './modules/waiting-list/routes.ts';
@@ -33,6 +34,7 @@ export const MODULES: ModuleRoutes[] = [
   certificateRoutes,
   messagingRoutes,
   exportRoutes,
+  outreachRoutes,
   accessibilityRoutes,
   consoleRoutes,
   waitingListRoutes,

@@ -6,6 +6,7 @@ import { certificateTemplates } from './certificate-templates.ts';
 import { accessibilityTemplates } from '../accessibility/templates.ts';
 import { capacityTemplates } from '../capacity/templates.ts';
 import { waitingListTemplates } from '../waiting-list/templates.ts';
+import { outreachTemplates } from '../outreach/templates.ts';
 
 /**
  * Every message the platform can send, by name. A module whose cause writes messages defines its templates
@@ -18,6 +19,7 @@ const CATALOGUE: ReadonlyMap<string, MessageTemplate> = new Map(
     ...accessibilityTemplates,
     ...capacityTemplates,
     ...waitingListTemplates,
+    ...outreachTemplates,
   ].map((template) => [template.name, template]),
 );
 
