@@ -218,6 +218,48 @@ export class BookingService {
   }
 
   /**
+   * BOOK-2, read back: a hub's settings, a day's hours and stations (undefined if never opened), its
+   * places (slots, capacity, booked) and its doses per product (stock and booked).
+   */
+  async hubDay(pointId: number, day: string) {
+    await this.requirePoint(this.db, pointId);
+    const [hub, settings, places, stock] = await Promise.all([
+      this.db.selectFrom('hubs').selectAll().where('vaccination_point_id', '=', pointId).executeTakeFirst(),
+      this.db
+        .selectFrom('hub_days')
+        .selectAll()
+        .where('vaccination_point_id', '=', pointId)
+        .where('day', '=', day)
+        .executeTakeFirst(),
+      this.db
+        .selectFrom('slots')
+        .select((eb) => [
+          eb.fn.countAll<number>().as('slots'),
+          eb.fn.coalesce(eb.fn.sum<number>('capacity'), eb.lit(0)).as('capacity'),
+          eb.fn.coalesce(eb.fn.sum<number>('booked'), eb.lit(0)).as('booked'),
+        ])
+        .where('vaccination_point_id', '=', pointId)
+        .where('day', '=', day)
+        .executeTakeFirstOrThrow(),
+      this.db
+        .selectFrom('hub_day_stock')
+        .select(['product_code', 'doses', 'booked'])
+        .where('vaccination_point_id', '=', pointId)
+        .where('day', '=', day)
+        .orderBy('product_code')
+        .execute(),
+    ]);
+    return {
+      hub,
+      settings,
+      slots: Number(places.slots),
+      capacity: Number(places.capacity),
+      booked: Number(places.booked),
+      stock,
+    };
+  }
+
+  /**
    * BOOK-2: a hub's day — hours, active stations, minutes per vaccination, doses per product — and its
    * slots. A change that would leave booked people without a place is refused with their number:
    * moving or telling them comes first (BOOK-12).

@@ -12,6 +12,10 @@ import type { Actor } from '../../platform/auth/service.ts';
 import { checkFields, createPageKit, FormText, HTML_PAGE, refusalOf, type Refusal } from '../portal/kit.ts';
 import { consoleHomePage, consoleSignInPage } from './views.ts';
 import { registerVaccinationPointPages } from './vaccination-point-pages.ts';
+import { registerAuthorityPages } from './authority-pages.ts';
+import { registerDashboardPages } from './dashboard-pages.ts';
+import { registerCapacityChangePages } from './capacity-change-pages.ts';
+import { registerAccessibilityAdminPages } from './accessibility-admin-pages.ts';
 
 /** Every staff role: the console's own pages (home, sign-out) are open to all of them. */
 export const STAFF = STAFF_ROLES;
@@ -144,6 +148,10 @@ export const consoleRoutes: ModuleRoutes = async (app, { database, config, clock
 
       // Sections register their pages here, one line each.
       registerVaccinationPointPages(console, { kit, database, config, clock });
+      registerAuthorityPages(console, { kit, database, config, clock });
+      registerDashboardPages(console, { kit, database, config, clock });
+      registerCapacityChangePages(console, { kit, database, config, clock });
+      registerAccessibilityAdminPages(console, { kit, database, config, clock });
 
       done();
     },

@@ -1,5 +1,6 @@
 import type { StaffRole } from '../../platform/auth/roles.ts';
 import type { TextKey } from '../portal/texts.ts';
+import { AUTHORITY_SECTIONS } from './authority-sections.ts';
 
 /** One part of the consoles: where it starts, what it is called and does, and who may open it. */
 export interface ConsoleSection {
@@ -19,6 +20,25 @@ export const CONSOLE_SECTIONS: readonly ConsoleSection[] = [
     label: 'vpSection',
     description: 'vpSectionDescription',
     roles: ['vaccinator', 'point_admin'],
+  },
+  ...AUTHORITY_SECTIONS,
+  {
+    href: '/console/capacity',
+    label: 'sectionCapacity',
+    description: 'sectionCapacityText',
+    roles: ['asl_admin', 'region_admin'],
+  },
+  {
+    href: '/console/home-vaccinations',
+    label: 'sectionHomeVaccination',
+    description: 'sectionHomeVaccinationText',
+    roles: ['asl_admin', 'region_admin'],
+  },
+  {
+    href: '/console/sessions',
+    label: 'sectionSessions',
+    description: 'sectionSessionsText',
+    roles: ['asl_admin', 'region_admin'],
   },
 ];
 

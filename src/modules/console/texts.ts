@@ -1,6 +1,8 @@
 import type { Localized } from '../../platform/i18n.ts';
 import type { StaffRole } from '../../platform/auth/roles.ts';
 import { VACCINATION_POINT_TEXTS } from './vaccination-point-texts.ts';
+import { AUTHORITY_TEXTS, DASHBOARD_TEXTS } from './authority-texts.ts';
+import { ACCESSIBILITY_ADMIN_TEXTS, CAPACITY_CHANGE_TEXTS } from './capacity-access-texts.ts';
 
 /**
  * The staff consoles' words, in the same catalogue as the portal's (portal/texts.ts merges them), so that
@@ -22,6 +24,10 @@ const ROLE_TEXTS = {
 export const CONSOLE_TEXTS = {
   ...ROLE_TEXTS,
   ...VACCINATION_POINT_TEXTS,
+  ...AUTHORITY_TEXTS,
+  ...DASHBOARD_TEXTS,
+  ...CAPACITY_CHANGE_TEXTS,
+  ...ACCESSIBILITY_ADMIN_TEXTS,
   consoleName: { it: 'Console vaccinazioni', en: 'Vaccination console' },
   consoleTagline: { it: 'Per gli operatori del servizio sanitario', en: 'For health-service staff' },
   consoleSignInTitle: { it: 'Accesso operatori', en: 'Staff sign-in' },

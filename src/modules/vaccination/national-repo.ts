@@ -142,6 +142,38 @@ export async function outboxFigures(db: Kysely<DB>): Promise<OutboxFigures> {
   };
 }
 
+export interface OutboxLagHour {
+  /** The hour's start (the acknowledgements from it to the next hour). */
+  hour: Date;
+  acknowledged: number;
+  lagMsP50: number;
+  lagMsP95: number;
+  lagMsMax: number;
+}
+
+/** NAT-1, UX-5: the lag (recorded → acknowledged) hour by hour over the last `hours`, hours without any left out. */
+export async function outboxLagByHour(db: Kysely<DB>, hours: number): Promise<OutboxLagHour[]> {
+  const { rows } = await sql<OutboxLagHour>`
+    SELECT date_trunc('hour', acknowledged_at) AS hour, count(*)::integer AS acknowledged,
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY lag_ms) AS "lagMsP50",
+      percentile_cont(0.95) WITHIN GROUP (ORDER BY lag_ms) AS "lagMsP95",
+      max(lag_ms) AS "lagMsMax"
+    FROM (
+      SELECT acknowledged_at, extract(epoch FROM acknowledged_at - created_at) * 1000 AS lag_ms
+      FROM national_outbox
+      WHERE acknowledged_at > date_trunc('hour', clock_timestamp()) - make_interval(hours => ${hours - 1})
+    ) recent
+    GROUP BY 1 ORDER BY 1
+  `.execute(db);
+  return rows.map((row) => ({
+    hour: new Date(row.hour),
+    acknowledged: row.acknowledged,
+    lagMsP50: Math.round(Number(row.lagMsP50)),
+    lagMsP95: Math.round(Number(row.lagMsP95)),
+    lagMsMax: Math.round(Number(row.lagMsMax)),
+  }));
+}
+
 /** NAT-2: takes the feed for `leaseSeconds` unless another process holds it; its position then. */
 export async function leaseFeed(db: Kysely<DB>, leaseSeconds: number): Promise<string | undefined> {
   const row = await db

@@ -9,6 +9,7 @@ import {
   claimOutbox,
   leaseFeed,
   outboxFigures,
+  outboxLagByHour,
   postpone,
   releaseFeed,
   storeMobilityPage,
@@ -158,6 +159,11 @@ export class NationalSync {
 
   figures() {
     return outboxFigures(this.db);
+  }
+
+  /** The lag hour by hour over the last `hours` (the dashboards' chart, UX-5). */
+  lagByHour(hours = 24) {
+    return outboxLagByHour(this.db, hours);
   }
 
   /** Runs every `intervalMs` in the background until stop(); a failed run is logged and tried again. */

@@ -194,8 +194,9 @@ export async function buildHttpApp(
     if (access !== 'public' && request.session?.via === 'cookie' && !SAFE_METHODS.has(request.method)) {
       const header = request.headers[CSRF_HEADER];
       // A form posted without JavaScript cannot set a header: its token comes in a hidden field, which
-      // can only be read once the body is parsed (preValidation, below).
-      if (header === undefined && isUrlEncodedForm(request)) csrfFromForm.add(request);
+      // can only be read once the body is parsed (preValidation, below). A file form (multipart) is
+      // parsed only by the routes that take one; elsewhere its body is refused as unsupported.
+      if (header === undefined && isFormPost(request)) csrfFromForm.add(request);
       else if (!sameCsrfToken(header, request.actor)) {
         throw new DomainError('CSRF_TOKEN_INVALID', { pointer: `/headers/${CSRF_HEADER}` });
       }
@@ -274,12 +275,11 @@ export async function buildHttpApp(
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function isUrlEncodedForm(request: FastifyRequest): boolean {
+const FORM_MEDIA_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data']);
+
+function isFormPost(request: FastifyRequest): boolean {
   const type = request.headers['content-type'];
-  return (
-    typeof type === 'string' &&
-    type.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded'
-  );
+  return typeof type === 'string' && FORM_MEDIA_TYPES.has(type.split(';')[0]?.trim().toLowerCase() ?? '');
 }
 
 /** Compared in constant time, so response timing does not reveal how much of a guessed token was right. */

@@ -132,6 +132,14 @@ export class ListService {
     return row;
   }
 
+  /** The latest uploads, newest first, of the senders named (null: of every sender). */
+  async recentUploads(sourceAuthorities: readonly string[] | null, limit = 50): Promise<ListUploadRow[]> {
+    if (sourceAuthorities !== null && sourceAuthorities.length === 0) return [];
+    let query = this.db.selectFrom('list_uploads').selectAll();
+    if (sourceAuthorities !== null) query = query.where('source_authority', 'in', sourceAuthorities);
+    return query.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  }
+
   async rejections(uploadId: number) {
     await this.getUpload(uploadId);
     return this.db
