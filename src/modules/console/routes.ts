@@ -14,6 +14,7 @@ import { consoleHomePage, consoleSignInPage } from './views.ts';
 import { registerVaccinationPointPages } from './vaccination-point-pages.ts';
 import { registerAuthorityPages } from './authority-pages.ts';
 import { registerDashboardPages } from './dashboard-pages.ts';
+import { registerCallCenterPages } from './call-center-pages.ts';
 import { registerCapacityChangePages } from './capacity-change-pages.ts';
 import { registerAccessibilityAdminPages } from './accessibility-admin-pages.ts';
 
@@ -150,6 +151,7 @@ export const consoleRoutes: ModuleRoutes = async (app, { database, config, clock
       registerVaccinationPointPages(console, { kit, database, config, clock });
       registerAuthorityPages(console, { kit, database, config, clock });
       registerDashboardPages(console, { kit, database, config, clock });
+      registerCallCenterPages(console, { kit, database, config, clock });
       registerCapacityChangePages(console, { kit, database, config, clock });
       registerAccessibilityAdminPages(console, { kit, database, config, clock });
 

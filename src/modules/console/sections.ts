@@ -21,6 +21,12 @@ export const CONSOLE_SECTIONS: readonly ConsoleSection[] = [
     description: 'vpSectionDescription',
     roles: ['vaccinator', 'point_admin'],
   },
+  {
+    href: '/console/call-center',
+    label: 'ccSection',
+    description: 'ccSectionDescription',
+    roles: ['call_center', 'contact_center_supervisor'],
+  },
   ...AUTHORITY_SECTIONS,
   {
     href: '/console/capacity',

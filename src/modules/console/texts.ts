@@ -2,6 +2,7 @@ import type { Localized } from '../../platform/i18n.ts';
 import type { StaffRole } from '../../platform/auth/roles.ts';
 import { VACCINATION_POINT_TEXTS } from './vaccination-point-texts.ts';
 import { AUTHORITY_TEXTS, DASHBOARD_TEXTS } from './authority-texts.ts';
+import { CALL_CENTER_TEXTS } from './call-center-texts.ts';
 import { ACCESSIBILITY_ADMIN_TEXTS, CAPACITY_CHANGE_TEXTS } from './capacity-access-texts.ts';
 
 /**
@@ -26,6 +27,7 @@ export const CONSOLE_TEXTS = {
   ...VACCINATION_POINT_TEXTS,
   ...AUTHORITY_TEXTS,
   ...DASHBOARD_TEXTS,
+  ...CALL_CENTER_TEXTS,
   ...CAPACITY_CHANGE_TEXTS,
   ...ACCESSIBILITY_ADMIN_TEXTS,
   consoleName: { it: 'Console vaccinazioni', en: 'Vaccination console' },

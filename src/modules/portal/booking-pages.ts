@@ -49,7 +49,7 @@ import {
 } from './views.ts';
 
 const FormList = Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { maxItems: 8 }));
-const SearchFields = {
+export const SearchFields = {
   province: FormText,
   municipalityIstat: FormText,
   cap: FormText,
@@ -72,7 +72,7 @@ interface Deps {
 }
 
 /** Where the citizen is in choosing the domicile (BOOK-6): one question per page, each answer checked. */
-interface Domicile {
+export interface Domicile {
   stage: DomicileStage;
   provinces: Province[];
   municipalities: { istat: string; name: string }[];
@@ -91,7 +91,7 @@ type SearchInput = {
   reschedule?: string | undefined;
 };
 
-const searchValues = (input: SearchInput): SearchValues => ({
+export const searchValues = (input: SearchInput): SearchValues => ({
   province: input.province?.trim(),
   municipalityIstat: input.municipalityIstat?.trim(),
   cap: input.cap?.trim(),
@@ -104,54 +104,66 @@ const searchValues = (input: SearchInput): SearchValues => ({
 const isFeature = (value: string): value is AccessibilityFeature =>
   (ACCESSIBILITY_FEATURES as readonly string[]).includes(value);
 
+/**
+ * BOOK-6: the domicile chosen so far, one question per page, each answer checked; shared by every booking
+ * flow (the citizen's, a caregiver's group, an operator's on a caller's behalf).
+ */
+export async function resolveDomicile(
+  db: Kysely<DB>,
+  regionCode: string,
+  request: FastifyRequest,
+  values: SearchValues,
+): Promise<Domicile> {
+  const language = pageLanguage(request);
+  const provinces = await provincesOfRegion(db, regionCode);
+  const domicile: Domicile = {
+    stage: 'province',
+    provinces,
+    municipalities: [],
+    caps: [],
+    chosen: {},
+    refusals: [],
+  };
+  const province = provinces.find((candidate) => candidate.code === values.province);
+  if (province === undefined) {
+    if (values.province !== undefined) {
+      domicile.refusals.push({
+        code: values.province === '' ? 'FIELD_REQUIRED' : 'REQUEST_INVALID',
+        field: 'province',
+        params: { field: text(language, 'province') },
+      });
+    }
+    return domicile;
+  }
+  domicile.chosen.province = province;
+  domicile.stage = 'municipality';
+  domicile.municipalities = await municipalitiesOfProvince(db, province.code);
+  const municipality = domicile.municipalities.find(
+    (candidate) => candidate.istat === values.municipalityIstat,
+  );
+  if (municipality === undefined) {
+    if (values.municipalityIstat === '')
+      domicile.refusals.push({
+        code: 'FIELD_REQUIRED',
+        field: 'municipalityIstat',
+        params: { field: text(language, 'municipality') },
+      });
+    else if (values.municipalityIstat !== undefined)
+      domicile.refusals.push({ code: 'MUNICIPALITY_UNKNOWN', field: 'municipalityIstat', params: {} });
+    return domicile;
+  }
+  domicile.chosen.municipality = municipality;
+  domicile.stage = 'details';
+  domicile.caps = (await findMunicipalityByIstat(db, municipality.istat))?.caps ?? [];
+  return domicile;
+}
+
 export function registerBookingPages(portal: App, deps: Deps): void {
   const { kit, booking, registry, clock, regionCode, db } = deps;
   const { pageContext, sendPage, formFailed, sendProblemPage } = kit;
 
-  const resolveDomicile = async (request: FastifyRequest, values: SearchValues): Promise<Domicile> => {
-    const language = pageLanguage(request);
-    const provinces = await provincesOfRegion(db, regionCode);
-    const domicile: Domicile = {
-      stage: 'province',
-      provinces,
-      municipalities: [],
-      caps: [],
-      chosen: {},
-      refusals: [],
-    };
-    const province = provinces.find((candidate) => candidate.code === values.province);
-    if (province === undefined) {
-      if (values.province !== undefined) {
-        domicile.refusals.push({
-          code: values.province === '' ? 'FIELD_REQUIRED' : 'REQUEST_INVALID',
-          field: 'province',
-          params: { field: text(language, 'province') },
-        });
-      }
-      return domicile;
-    }
-    domicile.chosen.province = province;
-    domicile.stage = 'municipality';
-    domicile.municipalities = await municipalitiesOfProvince(db, province.code);
-    const municipality = domicile.municipalities.find(
-      (candidate) => candidate.istat === values.municipalityIstat,
-    );
-    if (municipality === undefined) {
-      if (values.municipalityIstat === '')
-        domicile.refusals.push({
-          code: 'FIELD_REQUIRED',
-          field: 'municipalityIstat',
-          params: { field: text(language, 'municipality') },
-        });
-      else if (values.municipalityIstat !== undefined)
-        domicile.refusals.push({ code: 'MUNICIPALITY_UNKNOWN', field: 'municipalityIstat', params: {} });
-      return domicile;
-    }
-    domicile.chosen.municipality = municipality;
-    domicile.stage = 'details';
-    domicile.caps = (await findMunicipalityByIstat(db, municipality.istat))?.caps ?? [];
-    return domicile;
-  };
+  const resolveDomicileOf = (request: FastifyRequest, values: SearchValues): Promise<Domicile> =>
+    resolveDomicile(db, regionCode, request, values);
 
   /** What the selects show before the citizen has chosen: the domicile the registry knows, and tomorrow. */
   const suggested = async (request: FastifyRequest, values: SearchValues): Promise<SearchValues> => {
@@ -244,7 +256,7 @@ export function registerBookingPages(portal: App, deps: Deps): void {
     values: SearchValues,
   ): Promise<SearchOutcome> => {
     await checkMayBook(request, values.reschedule);
-    const domicile = await resolveDomicile(request, values);
+    const domicile = await resolveDomicileOf(request, values);
     if (domicile.stage !== 'details' || domicile.refusals.length > 0)
       return { ok: false, reply: await showDomicile(request, reply, domicile, values, domicile.refusals) };
     const language = pageLanguage(request);
@@ -336,7 +348,7 @@ export function registerBookingPages(portal: App, deps: Deps): void {
     async (request, reply) => {
       const values = searchValues(request.query);
       await checkMayBook(request, values.reschedule);
-      const domicile = await resolveDomicile(request, values);
+      const domicile = await resolveDomicileOf(request, values);
       return showDomicile(request, reply, domicile, values, domicile.refusals);
     },
   );

@@ -15,9 +15,11 @@ import { BookingCodeParams } from '../booking/schemas.ts';
 import { RegistryService } from '../registry/service.ts';
 import { registerPortalAssets } from './assets.ts';
 import { registerBookingPages } from './booking-pages.ts';
+import { registerOutreachPages } from './outreach-pages.ts';
 import { registerAccessibilityPages } from './accessibility-pages.ts';
 import { registerWaitingListPages } from './waiting-list-pages.ts';
 import { registerCertificatePages } from './certificate-pages.ts';
+import { registerCaregiverPages } from './caregiver-pages.ts';
 import type { FieldError } from './forms.ts';
 import {
   channelOf,
@@ -305,6 +307,16 @@ export const portalRoutes: ModuleRoutes = async (app, { database, clock, config,
       registerAccessibilityPages(portal, { kit, booking, eligibility, clock, db });
       registerWaitingListPages(portal, { kit, booking, registry, clock, db });
       registerCertificatePages(portal, { kit, db, clock, config });
+      registerOutreachPages(portal, { kit, booking, eligibility, clock, db });
+      registerCaregiverPages(portal, {
+        kit,
+        booking,
+        eligibility,
+        registry,
+        clock,
+        regionCode: config.REGION_CODE,
+        db,
+      });
       done();
     },
     { prefix: '/portal' },

@@ -1,6 +1,7 @@
 import { format, type Language, type Localized } from '../../platform/i18n.ts';
 import { CERTIFICATE_TEXTS } from './certificate-texts.ts';
 import { CONSOLE_TEXTS } from '../console/texts.ts';
+import { CAREGIVER_TEXTS } from './caregiver-texts.ts';
 
 /**
  * The citizen portal's own words (UX-1): short sentences, the citizen addressed with the formal «lei» in
@@ -234,6 +235,7 @@ const TEXTS = {
   },
   ...CONSOLE_TEXTS,
   ...CERTIFICATE_TEXTS,
+  ...CAREGIVER_TEXTS,
 } satisfies Record<string, Localized>;
 
 export type TextKey = keyof typeof TEXTS;

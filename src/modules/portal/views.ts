@@ -4,9 +4,7 @@ import type { Confirmation } from '../booking/service.ts';
 import type { Province } from '../reference/service.ts';
 import type { AccessibilityFeature } from '../booking/tables.ts';
 import { ACCESSIBILITY_FEATURES } from '../booking/tables.ts';
-import { html, type SafeHtml } from './html.ts';
-import { accessibilityLink } from './accessibility-link.ts';
-import { waitingListInvite, waitingListLink } from './waiting-list-invite.ts';
+import { html, type HtmlValue, type SafeHtml } from './html.ts';
 import { csrfField, formatDate, formatDateTime, formatKm, layout, t, type PageContext } from './layout.ts';
 import {
   choiceGroup,
@@ -18,6 +16,8 @@ import {
   type FieldError,
 } from './forms.ts';
 import type { TextKey } from './texts.ts';
+import { waitingListInvite, waitingListLink } from './waiting-list-invite.ts';
+import { accessibilityLink } from './accessibility-link.ts';
 
 const BOOKING_STEPS = 3;
 
@@ -123,6 +123,7 @@ export function startPage(
       <h1>${t(context, 'startTitle')}</h1>
       <p class="lead">${t(context, 'greeting', { name: view.name })}</p>
       ${verdict} ${accessibilityLink(context)} ${waitingListLink(context)}
+      <p><a href="/portal/caregivers">${t(context, 'caregiversLink')}</a></p>
       <h2 class="h3 mt-5">${t(context, 'yourBookings')}</h2>
       ${
         bookings.length === 0
@@ -188,8 +189,53 @@ export function searchQuery(values: SearchValues, only?: readonly (keyof SearchV
   return text === '' ? '' : `?${text}`;
 }
 
-const carried = (values: SearchValues, names: readonly (keyof SearchValues)[]) =>
-  hiddenFields(Object.fromEntries(names.map((name) => [name, values[name]])));
+/**
+ * Where a booking flow's pages live and how they are framed: the citizen's own booking (the default), a
+ * fragile person's group with their caregivers, or an operator booking on a caller's behalf (console).
+ */
+export interface BookingFlow {
+  /** The first step's address; `/hubs` and `/confirm` follow it. */
+  base: string;
+  /** Where a booking's own pages are: `${bookings}/${code}`, `/cancel`, `/reschedule`. */
+  bookings: string;
+  /** Values every step carries besides the search (a group's people). */
+  carry: Record<string, string | readonly string[]>;
+  /** The way out of the flow, and its words. */
+  home: string;
+  homeLabel: TextKey;
+  /** The page frame: the portal's, or a console page's with its navigation. */
+  frame: (context: PageContext, page: { title: string; body: HtmlValue; hasErrors?: boolean }) => SafeHtml;
+}
+
+export const CITIZEN_FLOW: BookingFlow = {
+  base: '/portal/book',
+  bookings: '/portal/bookings',
+  carry: {},
+  home: '/portal/start',
+  homeLabel: 'toStart',
+  frame: layout,
+};
+
+/** The search and the flow's own values as query parameters. */
+export function flowQuery(
+  flow: BookingFlow,
+  values: SearchValues,
+  only?: readonly (keyof SearchValues)[],
+): string {
+  const own = searchQuery(values, only);
+  const extra = new URLSearchParams();
+  for (const [name, value] of Object.entries(flow.carry))
+    for (const single of [value].flat()) extra.append(name, single);
+  const tail = extra.toString();
+  return tail === '' ? own : `${own === '' ? '?' : `${own}&`}${tail}`;
+}
+
+const carried = (
+  values: SearchValues,
+  names: readonly (keyof SearchValues)[],
+  flow: BookingFlow = CITIZEN_FLOW,
+) =>
+  html`${hiddenFields(Object.fromEntries(names.map((name) => [name, values[name]])))}${hiddenFields(flow.carry)}`;
 
 function searchTitle(context: PageContext, reschedule: string | undefined): string {
   return reschedule === undefined
@@ -210,9 +256,11 @@ export function domicilePage(
     chosen: { province?: Province | undefined; municipality?: { istat: string; name: string } | undefined };
     today: string;
     errors: readonly FieldError[];
+    flow?: BookingFlow;
   },
 ): SafeHtml {
   const { values, errors, stage, chosen } = view;
+  const flow = view.flow ?? CITIZEN_FLOW;
   const title = searchTitle(context, values.reschedule);
   const summaryRow = (label: string, value: string, href: string) =>
     html`<div class="summary-row">
@@ -231,7 +279,7 @@ export function domicilePage(
               : summaryRow(
                   t(context, 'province'),
                   chosen.province.name,
-                  `/portal/book${searchQuery({ ...values, province: undefined, municipalityIstat: undefined, cap: undefined }, ['reschedule'])}`,
+                  `${flow.base}${flowQuery(flow, { ...values, province: undefined, municipalityIstat: undefined, cap: undefined }, ['reschedule'])}`,
                 )
           }
           ${
@@ -239,7 +287,7 @@ export function domicilePage(
               ? summaryRow(
                   t(context, 'municipality'),
                   chosen.municipality.name,
-                  `/portal/book${searchQuery(values, ['province', 'reschedule'])}`,
+                  `${flow.base}${flowQuery(flow, values, ['province', 'reschedule'])}`,
                 )
               : null
           }
@@ -247,8 +295,8 @@ export function domicilePage(
 
   let form: SafeHtml;
   if (stage === 'province') {
-    form = html`<form method="get" action="/portal/book" novalidate>
-      ${carried(values, ['reschedule'])}
+    form = html`<form method="get" action="${flow.base}" novalidate>
+      ${carried(values, ['reschedule'], flow)}
       ${selectInput(context, errors, {
         name: 'province',
         label: t(context, 'province'),
@@ -258,8 +306,8 @@ export function domicilePage(
       <button type="submit" class="btn btn-primary">${t(context, 'continue')}</button>
     </form>`;
   } else if (stage === 'municipality') {
-    form = html`<form method="get" action="/portal/book" novalidate>
-      ${carried(values, ['province', 'reschedule'])}
+    form = html`<form method="get" action="${flow.base}" novalidate>
+      ${carried(values, ['province', 'reschedule'], flow)}
       ${selectInput(context, errors, {
         name: 'municipalityIstat',
         label: t(context, 'municipality'),
@@ -270,8 +318,8 @@ export function domicilePage(
       <button type="submit" class="btn btn-primary">${t(context, 'continue')}</button>
     </form>`;
   } else {
-    form = html`<form method="get" action="/portal/book/hubs" novalidate>
-      ${carried(values, ['province', 'municipalityIstat', 'reschedule'])}
+    form = html`<form method="get" action="${flow.base}/hubs" novalidate>
+      ${carried(values, ['province', 'municipalityIstat', 'reschedule'], flow)}
       ${
         view.caps.length > 0
           ? selectInput(context, errors, {
@@ -325,7 +373,7 @@ export function domicilePage(
       <button type="submit" class="btn btn-primary">${t(context, 'searchButton')}</button>
     </form>`;
   }
-  return layout(context, {
+  return flow.frame(context, {
     title,
     hasErrors: errors.length > 0,
     body: html`${errorSummary(context, errors, { accessibility: fieldAnchor('accessibility', 'group') })}
@@ -333,7 +381,7 @@ export function domicilePage(
       <h1>${title}</h1>
       <p>${t(context, 'domicileIntro')}</p>
       ${summary} ${form}
-      <p class="mt-4"><a href="/portal/start">${t(context, 'toStart')}</a></p>`,
+      <p class="mt-4"><a href="${flow.home}">${t(context, flow.homeLabel)}</a></p>`,
   });
 }
 
@@ -382,14 +430,16 @@ export function hubsPage(
     hubs: readonly HubOption[];
     chosenSlot?: string | undefined;
     errors: readonly FieldError[];
+    flow?: BookingFlow;
   },
 ): SafeHtml {
   const { values, errors } = view;
+  const flow = view.flow ?? CITIZEN_FLOW;
   const bookable = view.hubs.filter((option) => option.slot !== null);
   const full = view.hubs.filter((option) => option.slot === null);
   const title = t(context, 'hubsTitle');
-  const back = `/portal/book${searchQuery(values)}`;
-  return layout(context, {
+  const back = `${flow.base}${flowQuery(flow, values)}`;
+  return flow.frame(context, {
     title,
     hasErrors: errors.length > 0,
     body: html`${errorSummary(context, errors, { slotId: fieldAnchor('slotId', 'group') })}
@@ -406,9 +456,9 @@ export function hubsPage(
           ? html`<div class="alert alert-warning" role="status">
                 <p class="mb-0">${t(context, 'noHubs')}</p>
               </div>
-              ${values.reschedule === undefined ? waitingListInvite(context, values) : null}`
-          : html`<form method="get" action="/portal/book/confirm" novalidate>
-              ${carried(values, ['province', 'municipalityIstat', 'cap', 'date', 'time', 'accessibility', 'reschedule'])}
+              ${values.reschedule === undefined && flow.base === CITIZEN_FLOW.base ? waitingListInvite(context, values) : null}`
+          : html`<form method="get" action="${flow.base}/confirm" novalidate>
+              ${carried(values, ['province', 'municipalityIstat', 'cap', 'date', 'time', 'accessibility', 'reschedule'], flow)}
               ${choiceGroup(context, errors, {
                 name: 'slotId',
                 legend: t(context, 'hubChoice'),
@@ -445,19 +495,31 @@ export function confirmPage(
     option: HubOption & { slot: NonNullable<HubOption['slot']> };
     products: readonly string[];
     idempotencyKey: string;
+    flow?: BookingFlow;
+    /** Who is booked, when it is not the signed-in citizen alone (a group, a caller). */
+    people?: readonly string[];
   },
 ): SafeHtml {
   const { values, option } = view;
+  const flow = view.flow ?? CITIZEN_FLOW;
   const reschedule = values.reschedule;
   const title = t(context, reschedule === undefined ? 'confirmTitle' : 'confirmRescheduleTitle');
   const action =
-    reschedule === undefined ? '/portal/book/confirm' : `/portal/bookings/${reschedule}/reschedule`;
-  const back = `/portal/book/hubs${searchQuery(values)}`;
-  return layout(context, {
+    reschedule === undefined ? `${flow.base}/confirm` : `${flow.bookings}/${reschedule}/reschedule`;
+  const back = `${flow.base}/hubs${flowQuery(flow, values)}`;
+  return flow.frame(context, {
     title,
     body: html`${stepLine(context, 3)}
       <h1>${title}</h1>
       <dl class="summary-list">
+        ${
+          view.people === undefined
+            ? null
+            : html`<div class="summary-row">
+                <dt>${t(context, 'who')}</dt>
+                <dd>${view.people.map((name, index) => html`${index > 0 ? html`<br />` : null}${name}`)}</dd>
+              </div>`
+        }
         <div class="summary-row">
           <dt>${t(context, 'when')}</dt>
           <dd>${formatDateTime(option.slot.startsAt, context.language)}</dd>
@@ -481,7 +543,7 @@ export function confirmPage(
       <form method="post" action="${action}">
         ${csrfField(context)}
         ${hiddenFields({ slotId: String(option.slot.id), idempotencyKey: reschedule === undefined ? view.idempotencyKey : undefined })}
-        ${carried(values, ['province', 'municipalityIstat', 'cap', 'date', 'time', 'accessibility'])}
+        ${carried(values, ['province', 'municipalityIstat', 'cap', 'date', 'time', 'accessibility'], flow)}
         <button type="submit" class="btn btn-primary">
           ${t(context, reschedule === undefined ? 'confirmButton' : 'confirmRescheduleButton')}
         </button>
@@ -499,9 +561,11 @@ export function bookingPage(
     confirmation: Confirmation;
     person: { name: string; taxCode: string | null };
     done?: 'booked' | 'moved' | 'cancelled' | undefined;
+    flow?: BookingFlow;
   },
 ): SafeHtml {
   const { confirmation, person } = view;
+  const flow = view.flow ?? CITIZEN_FLOW;
   const booking = confirmation.booking;
   const language = context.language;
   const cancelled = booking.status === 'cancelled';
@@ -512,7 +576,7 @@ export function bookingPage(
     cancelled: 'cancelledNow',
   };
   const second = confirmation.secondDose;
-  return layout(context, {
+  return flow.frame(context, {
     title,
     body: html`${
         view.done === undefined
@@ -554,7 +618,7 @@ export function bookingPage(
                 <dt>${t(context, 'secondDose')}</dt>
                 <dd>
                   ${t(context, 'secondDoseValue', { when: formatDateTime(second.starts_at, language), code: second.code })}
-                  <a class="no-print" href="/portal/bookings/${second.code}"
+                  <a class="no-print" href="${flow.bookings}/${second.code}"
                     >${t(context, 'openBooking', { code: second.code })}</a
                   >
                 </dd>
@@ -575,11 +639,11 @@ export function bookingPage(
               </button>
               <h2 class="h3 mt-4 no-print">${t(context, 'actions')}</h2>
               <div class="no-print">
-                ${buttonLink(`/portal/book?reschedule=${booking.code}`, t(context, 'reschedule'), 'outline-primary')}
-                ${buttonLink(`/portal/bookings/${booking.code}/cancel`, t(context, 'cancel'), 'outline-primary')}
+                ${buttonLink(`${flow.base}?reschedule=${booking.code}`, t(context, 'reschedule'), 'outline-primary')}
+                ${buttonLink(`${flow.bookings}/${booking.code}/cancel`, t(context, 'cancel'), 'outline-primary')}
               </div>`
       }
-      <p class="mt-4 no-print"><a href="/portal/start">${t(context, 'toStart')}</a></p>`,
+      <p class="mt-4 no-print"><a href="${flow.home}">${t(context, flow.homeLabel)}</a></p>`,
   });
 }
 
@@ -599,13 +663,15 @@ export function cancelPage(
       secondDose?: string | undefined;
     };
     errors: readonly FieldError[];
+    flow?: BookingFlow;
   },
 ): SafeHtml {
   const { confirmation, values, errors } = view;
+  const flow = view.flow ?? CITIZEN_FLOW;
   const code = confirmation.booking.code;
   const second = confirmation.secondDose;
   const title = t(context, 'cancelTitle', { code });
-  return layout(context, {
+  return flow.frame(context, {
     title,
     hasErrors: errors.length > 0,
     body: html`${errorSummary(context, errors, {
@@ -615,7 +681,7 @@ export function cancelPage(
       <h1>${title}</h1>
       <p>${formatDateTime(confirmation.booking.starts_at, context.language)} – ${confirmation.place.name}</p>
       <p>${t(context, 'cancelIntro')}</p>
-      <form method="post" action="/portal/bookings/${code}/cancel" novalidate>
+      <form method="post" action="${flow.bookings}/${code}/cancel" novalidate>
         ${csrfField(context)}
         ${choiceGroup(context, errors, {
           name: 'reason',
@@ -649,7 +715,7 @@ export function cancelPage(
               })
         }
         <button type="submit" class="btn btn-danger mb-3 me-2">${t(context, 'cancelButton')}</button>
-        <a class="btn btn-outline-primary mb-3" href="/portal/bookings/${code}"
+        <a class="btn btn-outline-primary mb-3" href="${flow.bookings}/${code}"
           >${t(context, 'keepButton')}</a
         >
       </form>`,
