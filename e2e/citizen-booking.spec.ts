@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { sql } from 'kysely';
-import { expectNoAxeViolations, launchChromium } from './browser.ts';
+import { captureScreens, expectNoAxeViolations, launchChromium } from './browser.ts';
 import { startE2eServer } from './server.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { generatePopulationIntoDatabase } from '../src/modules/population/service.ts';
@@ -61,6 +61,14 @@ describe('citizen booking in a real browser', () => {
     await checker.goto(address);
     await checker.unroute(same);
     await expectNoAxeViolations(checker);
+    // For the README: each page of the flow once, named by its path (portal-book-hubs, …).
+    await captureScreens(
+      checker,
+      new URL(address).pathname
+        .slice(1)
+        .replace(/[^a-z0-9]+/gi, '-')
+        .replace(/-[A-Z0-9]{8}$/, ''),
+    );
     // UX-3: nothing wider than the phone.
     expect(
       await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
