@@ -159,9 +159,9 @@ describeEachDatabase('Booking', (database) => {
     }
     elderly = (
       await sql<Person>`SELECT id, tax_code, health_card_number FROM persons WHERE health_card_number IS NOT NULL
-        AND birth_date BETWEEN '1942-01-01' AND '1946-12-31' ORDER BY id LIMIT 14`.execute(database().db)
+        AND birth_date BETWEEN '1942-01-01' AND '1946-12-31' ORDER BY id LIMIT 15`.execute(database().db)
     ).rows;
-    expect(elderly.length).toBe(14);
+    expect(elderly.length).toBe(15);
   });
 
   describe('BOOK-1..3 hubs and capacity', () => {
@@ -552,6 +552,71 @@ describeEachDatabase('Booking', (database) => {
       });
       expect((await slotAt(cremona, `${DAY}T09:45:00Z`)).booked).toBe(0);
       expect((await slotAt(mantova, `${DAY}T08:00:00Z`)).booked).toBe(1);
+    });
+
+    it('BOOK-10 a first dose moved earlier takes its second dose along into the interval; without a place there, nothing moves', async () => {
+      const later = '2021-04-21';
+      const laterSecond = '2021-07-14';
+      const service = new BookingService(
+        database().db,
+        clock,
+        new EligibilityService(database().db, clock, '03'),
+      );
+      for (const day of [later, laterSecond]) {
+        await service.setHubDay(
+          cremona,
+          day,
+          {
+            opensAt: '08:00',
+            closesAt: '12:00',
+            stations: 10,
+            minutesPerVaccination: 5,
+            slotMinutes: 15,
+            stock: [{ product: 'VAXZEVRIA', doses: 20 }],
+          },
+          systemContext('test', clock.now()),
+        );
+      }
+      const headers = await citizen(elderly[14] as Person);
+      const made = (await book(headers, { slotId: (await slotAt(cremona, `${later}T08:30:00Z`)).id })).json<
+        Booking & { secondDose: { code: string; startsAt: string } }
+      >();
+      expect(made.secondDose.startsAt).toBe(`${laterSecond}T08:30:00.000Z`);
+      const secondOf = async () =>
+        (
+          await app.inject({ method: 'GET', url: `/bookings/${made.secondDose.code}`, headers })
+        ).json<Booking>();
+
+      // To Mantova, which has no second-dose days: refused, and both appointments stay as they were.
+      const refused = await app.inject({
+        method: 'POST',
+        url: `/bookings/${made.code}/reschedule`,
+        headers,
+        payload: { slotId: (await slotAt(mantova, `${DAY}T09:15:00Z`)).id },
+      });
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json()).toMatchObject({ code: 'SECOND_DOSE_NO_PLACE' });
+      expect((await slotAt(mantova, `${DAY}T09:15:00Z`)).booked).toBe(0);
+      expect((await secondOf()).startsAt).toBe(`${laterSecond}T08:30:00.000Z`);
+
+      // A week earlier at Cremona: 14 July would be 91 days after, beyond Vaxzevria's 84, so the second
+      // dose moves to the recommended day (84 days) at the time nearest to the first's.
+      const oldSecondSlot = await slotAt(cremona, `${laterSecond}T08:30:00Z`);
+      const moved = await app.inject({
+        method: 'POST',
+        url: `/bookings/${made.code}/reschedule`,
+        headers,
+        payload: { slotId: (await slotAt(cremona, `${DAY}T09:30:00Z`)).id },
+      });
+      expect(moved.statusCode).toBe(200);
+      expect(moved.json()).toMatchObject({ startsAt: `${DAY}T09:30:00.000Z` });
+      expect(await secondOf()).toMatchObject({
+        code: made.secondDose.code,
+        doseNumber: 2,
+        startsAt: `${SECOND_DOSE_DAY}T09:30:00.000Z`,
+        place: { code: 'VP-CR-01' },
+      });
+      expect((await slotAt(cremona, `${laterSecond}T08:30:00Z`)).booked).toBe(oldSecondSlot.booked - 1);
     });
 
     it('BOOK-9 a double submit (the same confirmation twice at once) makes one booking, and both answers carry it', async () => {

@@ -3,6 +3,7 @@ import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { romeDate, romeInstant } from '../../platform/clock.ts';
+import { dayFromIsoDate, isoDateFromDay } from '../../platform/calendar.ts';
 import { DomainError } from '../../platform/http/problem.ts';
 import { recordAudit, type ActingContext } from '../../platform/audit/audit.ts';
 import type { EligibilityService } from '../eligibility/service.ts';
@@ -15,6 +16,7 @@ import {
   distanceKm,
   secondDoseDaysByProduct,
   slotsOfDay,
+  type SecondDoseDays,
   stationsRefusal,
   whatToBring,
 } from './rules.ts';
@@ -441,12 +443,6 @@ export class BookingService {
         }))
         .sort((a, b) => a.distanceKm - b.distanceKm || a.hub.code.localeCompare(b.hub.code)),
     };
-  }
-
-  /** The products the system would give the person, without refusing one whose offer has closed. */
-  private async productsFor(personId: number, channel: BookingChannel | undefined): Promise<string[]> {
-    const explanation = await this.eligibility.explain(personId, channel);
-    return explanation.match?.products ?? [];
   }
 
   /**
@@ -903,7 +899,13 @@ export class BookingService {
     context: ActingContext,
   ): Promise<BookingRow> {
     const current = await this.getBooking(code, personId);
-    const products = await this.productsFor(current.person_id, channel);
+    // The products the system would give the person, without refusing one whose offer has closed.
+    const explanation = await this.eligibility.explain(current.person_id, channel);
+    const products = explanation.match?.products ?? [];
+    const secondDoseDays =
+      explanation.match === null || explanation.plan === null
+        ? {}
+        : secondDoseDaysByProduct(products, explanation.catalogue, explanation.plan.national.intervals);
     return this.db.transaction().execute(async (trx) => {
       const before = await this.lockBooking(trx, code, personId);
       const slot = await trx.selectFrom('slots').selectAll().where('id', '=', slotId).executeTakeFirst();
@@ -947,7 +949,109 @@ export class BookingService {
         before,
         after,
       });
+      if (after.dose_number === 1) {
+        await this.keepSecondDoseInInterval(
+          trx,
+          after,
+          slot.day,
+          secondDoseDays,
+          explanation.catalogue,
+          context,
+        );
+      }
       return after;
+    });
+  }
+
+  /**
+   * BOOK-10: a first dose moved takes its second dose along when the second would no longer be of the
+   * first's product within the product's interval: to the recommended day at the first's hub if it
+   * has a place, else the nearest day of the window, at the time nearest to the first's (as take_booking
+   * books it). Without a place in the window the whole move is refused, so the person never holds a
+   * second dose out of its interval.
+   */
+  private async keepSecondDoseInInterval(
+    trx: Transaction<DB>,
+    first: BookingRow,
+    firstDay: string,
+    daysByProduct: Record<string, SecondDoseDays>,
+    catalogue: readonly ProductEntry[],
+    context: ActingContext,
+  ): Promise<void> {
+    const second = await trx
+      .selectFrom('bookings')
+      .selectAll()
+      .where('first_dose_booking_id', '=', first.id)
+      .where('status', '=', 'confirmed')
+      .forUpdate()
+      .executeTakeFirst();
+    const days = daysByProduct[first.product_code];
+    if (second === undefined || days === undefined) return;
+    const dayOf = (offset: number) => isoDateFromDay(dayFromIsoDate(firstDay) + offset);
+    const secondDay = romeDate(second.starts_at);
+    // A second dose may stay at another hub: the person moved only the first.
+    const stillFits =
+      second.product_code === first.product_code &&
+      secondDay >= dayOf(days.min) &&
+      secondDay <= dayOf(days.max);
+    if (stillFits) return;
+    await this.release(trx, second);
+    const candidates = await sql<{ id: number; day: string }>`
+      SELECT s.id, s.day::text AS day FROM slots s
+      JOIN hub_day_stock st ON st.vaccination_point_id = s.vaccination_point_id AND st.day = s.day
+        AND st.product_code = ${first.product_code} AND st.booked < st.doses
+      WHERE s.vaccination_point_id = ${first.vaccination_point_id} AND s.booked < s.capacity
+        AND s.day BETWEEN ${dayOf(days.min)}::date AND ${dayOf(days.max)}::date
+      ORDER BY abs(s.day - ${dayOf(days.target)}::date),
+        abs(extract(epoch FROM (s.starts_at AT TIME ZONE 'Europe/Rome')::time
+          - (${first.starts_at}::timestamptz AT TIME ZONE 'Europe/Rome')::time)), s.starts_at
+      LIMIT 20`.execute(trx);
+    for (const candidate of candidates.rows) {
+      if (!(await this.tryTakePlace(trx, candidate.id))) continue;
+      const dose = await trx
+        .updateTable('hub_day_stock')
+        .set((eb) => ({ booked: eb('booked', '+', 1) }))
+        .where('vaccination_point_id', '=', first.vaccination_point_id)
+        .where('day', '=', candidate.day)
+        .where('product_code', '=', first.product_code)
+        .whereRef('booked', '<', 'doses')
+        .returning('day')
+        .executeTakeFirst();
+      if (dose === undefined) {
+        await trx
+          .updateTable('slots')
+          .set((eb) => ({ booked: eb('booked', '-', 1) }))
+          .where('id', '=', candidate.id)
+          .execute();
+        continue;
+      }
+      const moved = await trx
+        .updateTable('bookings')
+        .set((eb) => ({
+          slot_id: candidate.id,
+          vaccination_point_id: first.vaccination_point_id,
+          starts_at: eb.selectFrom('slots').select('starts_at').where('id', '=', candidate.id),
+          product_code: first.product_code,
+        }))
+        .where('id', '=', second.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, context, {
+        entityType: 'booking',
+        entityId: second.id,
+        action: 'reschedule_with_first_dose',
+        before: second,
+        after: moved,
+      });
+      return;
+    }
+    throw new DomainError('SECOND_DOSE_NO_PLACE', {
+      pointer: '/slotId',
+      params: {
+        product: catalogue.find((entry) => entry.code === first.product_code)?.name ?? first.product_code,
+        earliest: dayOf(days.min),
+        latest: dayOf(days.max),
+      },
     });
   }
 
