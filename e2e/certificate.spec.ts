@@ -2,29 +2,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { sql } from 'kysely';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { expectNoAxeViolations, launchChromium } from './browser.ts';
-import { startE2eServer } from './server.ts';
+import { startNationalE2e, type NationalE2e } from './national.ts';
 import { systemClock } from '../src/platform/clock.ts';
-import { createLogger } from '../src/platform/logging.ts';
-import type { App } from '../src/platform/http/types.ts';
-import { generatePopulationIntoDatabase } from '../src/modules/population/service.ts';
 import { EligibilityService } from '../src/modules/eligibility/service.ts';
-import { SmtpSink } from '../src/modules/messaging/smtp-sink.ts';
-import { ensureSigningCertificates } from '../src/modules/certificates/signing-certificates.ts';
 import { pdfQrText, pdfText } from '../src/modules/certificates/testing.ts';
-import { buildNationalApp } from '../src/national/app.ts';
-import { DEVELOPMENT_API_TOKEN, loadNationalConfig } from '../src/national/config.ts';
-import { seedNationalRegistry } from '../src/national/seed.ts';
-import { openMigratedNationalTestDatabase } from '../src/national/test-databases.ts';
-import type { NationalDatabase } from '../src/national/db.ts';
 import { ensureStaffOfEveryRole, TEST_PASSWORD } from '../test/app.ts';
 import { CONSENT } from '../test/registry-fixtures.ts';
 
-const PEOPLE = 300;
-const SEED = 7;
 const CONTACT = 'certificato.e2e@example.it';
 
 interface Citizen {
@@ -41,42 +27,13 @@ interface Citizen {
  */
 describe('DCC-4 certificate download in a real browser', () => {
   let browser: Browser;
-  let national: App;
-  let nationalDb: NationalDatabase;
-  let sink: SmtpSink;
-  let server: Awaited<ReturnType<typeof startE2eServer>>;
+  let parties: NationalE2e;
+  let server: NationalE2e['server'];
   let citizen: Citizen;
 
   beforeAll(async () => {
-    nationalDb = await openMigratedNationalTestDatabase('pglite');
-    await seedNationalRegistry(nationalDb, {
-      regionPeople: PEOPLE,
-      regionSeed: SEED,
-      otherRegionPeople: 1,
-      aire: 1,
-      foreigners: 1,
-    });
-    national = await buildNationalApp({
-      config: loadNationalConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
-      database: nationalDb,
-      clock: systemClock,
-      logger: createLogger('silent'),
-      signing: await ensureSigningCertificates({
-        dir: await mkdtemp(path.join(tmpdir(), 'vaxhub-e2e-dgc-')),
-      }),
-    });
-    const nationalUrl = await national.listen({ host: '127.0.0.1', port: 0 });
-    sink = await SmtpSink.start({ port: 0 });
-    server = await startE2eServer({
-      NATIONAL_URL: nationalUrl,
-      NATIONAL_API_TOKEN: DEVELOPMENT_API_TOKEN,
-      NATIONAL_SYNC_INTERVAL_MS: '200',
-      MESSAGING_INTERVAL_MS: '200',
-      SMTP_URL: sink.url,
-      DATA_DIR: await mkdtemp(path.join(tmpdir(), 'vaxhub-e2e-data-')),
-    });
-    // The same generator and seed as the national registry's: both know the same people.
-    await generatePopulationIntoDatabase(server.database, { people: PEOPLE, seed: SEED, regionCode: '03' });
+    parties = await startNationalE2e();
+    server = parties.server;
     await new EligibilityService(server.database.db, systemClock, '03').loadShippedPlanVersions();
     await ensureStaffOfEveryRole(server.database);
     const found = (
@@ -91,10 +48,7 @@ describe('DCC-4 certificate download in a real browser', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
-    await national?.close();
-    await nationalDb?.close();
-    await sink?.close();
+    await parties?.stop();
   });
 
   /** The vaccinator records the COVID dose through the API, with an e-mail for the certificate (VAX-20). */
@@ -132,18 +86,6 @@ describe('DCC-4 certificate download in a real browser', () => {
     expect(recorded.status, await recorded.clone().text()).toBe(201);
   };
 
-  /** The code in the e-mail, once the national worker and the messaging worker have done their part. */
-  const mailedCode = async (): Promise<string> => {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const mail = sink.received.find((received) => received.to.includes(CONTACT));
-      const found = mail === undefined ? null : /\b([2-9A-HJ-NP-Z]{5}-[2-9A-HJ-NP-Z]{5})\b/.exec(mail.text);
-      if (found?.[1] !== undefined) return found[1];
-      if (Date.now() > deadline) throw new Error('no certificate code arrived in the SMTP sink');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  };
-
   const fillDownloadForm = async (page: Page, code: string): Promise<void> => {
     await page.fill('#taxCode', citizen.tax_code);
     await page.fill('#healthCardDigits', citizen.health_card_number.slice(-8));
@@ -152,8 +94,8 @@ describe('DCC-4 certificate download in a real browser', () => {
 
   it('DCC-4 UX-2 the code arrives by e-mail and downloads the certificate as a PDF; the pass is checked on the verify page', async () => {
     await recordDose();
-    const code = await mailedCode();
-    const mail = sink.received.find((received) => received.to.includes(CONTACT));
+    const code = await parties.mailedCode(CONTACT);
+    const mail = parties.sink.received.find((received) => received.to.includes(CONTACT));
     expect(mail?.text).toContain('/portal/certificates/download');
 
     const context = await browser.newContext({ acceptDownloads: true, locale: 'it-IT' });
@@ -179,13 +121,7 @@ describe('DCC-4 certificate download in a real browser', () => {
     ]);
     expect(download.suggestedFilename()).toMatch(/^certificato-covid-2021-12-01-1-2\.pdf$/);
     const pdf = await readFile((await download.path()) ?? '');
-    const certificates = (
-      await national.inject({
-        method: 'GET',
-        url: `/dgc/persons/${citizen.tax_code}/certificates`,
-        headers: { authorization: `Bearer ${DEVELOPMENT_API_TOKEN}` },
-      })
-    ).json<{ uvci: string; hc1: string }[]>();
+    const certificates = await parties.certificates(citizen.tax_code);
     const [certificate] = certificates;
     expect(certificate).toBeDefined();
     expect(pdfText(pdf)).toContain(certificate?.uvci);
