@@ -4,10 +4,10 @@ import { Type } from 'typebox';
 import type { ModuleRoutes } from '../../platform/http/app.ts';
 import { actingContextOf } from '../../platform/http/acting-context.ts';
 import type { Role } from '../../platform/auth/roles.ts';
-import { DomainError } from '../../platform/http/problem.ts';
 import { romeDate } from '../../platform/clock.ts';
 import { EligibilityService } from '../eligibility/service.ts';
-import { BOOKING_CHANNELS, type BookingChannel } from '../eligibility/plan-file.ts';
+import { bookingChannelOf } from '../booking/acting-for.ts';
+import { citizenScope, personOf } from '../../platform/http/person-of.ts';
 import { BookingService } from '../booking/service.ts';
 import { BookingCodeParams } from '../booking/schemas.ts';
 import type { HomeRequestRow, SessionBookingRow, SessionWithPlace } from './repo.ts';
@@ -71,21 +71,8 @@ const TRANSPORT_SETTERS: readonly Role[] = [
   'gp',
 ];
 
-function channelOf(request: FastifyRequest): BookingChannel {
-  const actor = request.actor;
-  const channel = actor.kind === 'anonymous' ? 'web' : actor.channel;
-  return BOOKING_CHANNELS.find((known) => known === channel) ?? 'call_center';
-}
-
-/** Citizens act on themselves only (SEC-2); staff name the person they identified. */
-function personOf(request: FastifyRequest, personId: number | undefined): number {
-  if (request.actor.kind === 'citizen') return request.actor.personId;
-  if (personId === undefined) throw new DomainError('PERSON_REQUIRED', { pointer: '/body/personId' });
-  return personId;
-}
-
-const citizenScope = (request: FastifyRequest): number | undefined =>
-  request.actor.kind === 'citizen' ? request.actor.personId : undefined;
+/** Where a missing personId is reported: this module's problems point into the body. */
+const PERSON_POINTER = '/body/personId';
 
 export const homeView = (row: HomeRequestRow): Static<typeof HomeRequestView> => ({
   id: Number(row.id),
@@ -196,7 +183,7 @@ export const accessibilityRoutes: ModuleRoutes = (app, { database, clock, config
       const body = request.body;
       const row = await service.requestHomeVaccination(
         {
-          personId: personOf(request, body.personId),
+          personId: personOf(request, body.personId, PERSON_POINTER),
           selfSufficient: body.selfSufficient,
           canTravelWithTransport: body.canTravelWithTransport,
           reason: body.reason,
@@ -504,12 +491,12 @@ export const accessibilityRoutes: ModuleRoutes = (app, { database, clock, config
       const result = await service.bookSession(
         {
           sessionId: request.params.id,
-          personId: personOf(request, body.personId),
+          personId: personOf(request, body.personId, PERSON_POINTER),
           needs: body.needs,
           withCaregiver: body.withCaregiver,
           transport: body.transport,
           doseNumber: body.doseNumber,
-          channel: channelOf(request),
+          channel: bookingChannelOf(request),
         },
         context(request),
       );

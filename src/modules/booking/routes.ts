@@ -5,7 +5,9 @@ import { actingContextOf } from '../../platform/http/acting-context.ts';
 import { STAFF_ROLES, type Role } from '../../platform/auth/roles.ts';
 import { DomainError } from '../../platform/http/problem.ts';
 import { EligibilityService } from '../eligibility/service.ts';
-import { BOOKING_CHANNELS, type BookingChannel } from '../eligibility/plan-file.ts';
+import { BOOKING_CHANNELS } from '../eligibility/plan-file.ts';
+import { bookingChannelOf, requireHubScope } from './acting-for.ts';
+import { citizenScope, personOf } from '../../platform/http/person-of.ts';
 import { BookingService, type BookingRow, type Confirmation } from './service.ts';
 import {
   BookBody,
@@ -35,38 +37,12 @@ const BOOKERS: readonly Role[] = ['citizen', 'call_center', 'contact_center_supe
 const HUB_MANAGERS: readonly Role[] = ['asl_admin', 'point_admin'];
 const BOOKING_READERS: readonly Role[] = ['citizen', ...STAFF_ROLES];
 
-/** The booking channel of the caller: the citizen's sign-in channel, or the staff member's role. */
-function channelOf(request: FastifyRequest): BookingChannel {
-  const actor = request.actor;
-  const channel = actor.kind === 'anonymous' ? 'web' : actor.channel;
-  return BOOKING_CHANNELS.find((known) => known === channel) ?? 'call_center';
-}
-
-/** Citizens act on themselves only (SEC-2); staff name the person they identified. */
-function personOf(request: FastifyRequest, personId: number | undefined): number {
-  if (request.actor.kind === 'citizen') return request.actor.personId;
-  if (personId === undefined) throw new DomainError('PERSON_REQUIRED', { pointer: '/personId' });
-  return personId;
-}
-
-const citizenScope = (request: FastifyRequest): number | undefined =>
-  request.actor.kind === 'citizen' ? request.actor.personId : undefined;
-
 export const bookingRoutes: ModuleRoutes = (app, { database, clock, config }) => {
   const eligibility = new EligibilityService(database.db, clock, config.REGION_CODE);
   const booking = new BookingService(database.db, clock, eligibility);
   const context = (request: FastifyRequest) => actingContextOf(request, clock.now());
 
-  /** SEC-2: a point admin manages their own points, an ASL admin the points of their authority. */
-  const requireHubScope = async (request: FastifyRequest, pointId: number): Promise<void> => {
-    const actor = request.actor;
-    if (actor.kind !== 'staff') return;
-    const allowed =
-      actor.role === 'point_admin'
-        ? actor.vaccinationPointIds.includes(pointId)
-        : actor.healthAuthorityCodes.includes(await booking.healthAuthorityOf(pointId));
-    if (!allowed) throw new DomainError('HUB_OUT_OF_SCOPE', { pointer: '/pointId' });
-  };
+  const hubAuthority = (pointId: number) => booking.healthAuthorityOf(pointId);
 
   const view = ({
     booking: row,
@@ -141,7 +117,7 @@ export const bookingRoutes: ModuleRoutes = (app, { database, clock, config }) =>
       config: { access: HUB_MANAGERS },
     },
     async (request) => {
-      await requireHubScope(request, request.params.pointId);
+      await requireHubScope(request, request.params.pointId, hubAuthority);
       const row = await booking.configureHub(request.params.pointId, request.body, context(request));
       return { pointId: row.vaccination_point_id, stations: row.stations, status: row.status };
     },
@@ -162,7 +138,7 @@ export const bookingRoutes: ModuleRoutes = (app, { database, clock, config }) =>
       config: { access: HUB_MANAGERS },
     },
     async (request) => {
-      await requireHubScope(request, request.params.pointId);
+      await requireHubScope(request, request.params.pointId, hubAuthority);
       return booking.setHubDay(request.params.pointId, request.params.day, request.body, context(request));
     },
   );
@@ -189,7 +165,7 @@ export const bookingRoutes: ModuleRoutes = (app, { database, clock, config }) =>
         date: query.date,
         time: query.time,
         personId,
-        channel: channelOf(request),
+        channel: bookingChannelOf(request),
         accessibility: query.accessibility ?? [],
       });
       return {
@@ -224,7 +200,7 @@ export const bookingRoutes: ModuleRoutes = (app, { database, clock, config }) =>
           personId: personOf(request, request.body.personId),
           slotId: request.body.slotId,
           idempotencyKey: request.headers['idempotency-key'],
-          channel: channelOf(request),
+          channel: bookingChannelOf(request),
           transport: request.body.transport,
         },
         context(request),
@@ -261,7 +237,7 @@ export const bookingRoutes: ModuleRoutes = (app, { database, clock, config }) =>
           personIds,
           slotId: request.body.slotId,
           idempotencyKey: request.headers['idempotency-key'],
-          channel: channelOf(request),
+          channel: bookingChannelOf(request),
         },
         context(request),
       );
@@ -331,7 +307,7 @@ export const bookingRoutes: ModuleRoutes = (app, { database, clock, config }) =>
           request.params.code,
           citizenScope(request),
           request.body.slotId,
-          channelOf(request),
+          bookingChannelOf(request),
           context(request),
         ),
       ),

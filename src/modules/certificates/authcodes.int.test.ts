@@ -6,21 +6,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { describeEachDatabase } from '../../../test/databases.ts';
-import { buildTestApp, ensureStaffOfEveryRole, signInStaff } from '../../../test/app.ts';
+import { nationalEnv, seedRegionOfNation, startNationalSimulator } from '../../../test/national-fixture.ts';
+import { buildTestApp, signInStaff } from '../../../test/app.ts';
 import { CONSENT } from '../../../test/registry-fixtures.ts';
-import { loadReferenceData } from '../reference/service.ts';
-import { generatePopulationIntoDatabase } from '../population/service.ts';
 import { EligibilityService } from '../eligibility/service.ts';
 import { createLogger } from '../../platform/logging.ts';
 import { fixedClock } from '../../platform/clock.ts';
 import type { App } from '../../platform/http/types.ts';
-import { buildNationalApp } from '../../national/app.ts';
-import { DEVELOPMENT_ADMIN_TOKEN, DEVELOPMENT_API_TOKEN, loadNationalConfig } from '../../national/config.ts';
-import { seedNationalRegistry } from '../../national/seed.ts';
-import { openMigratedNationalTestDatabase } from '../../national/test-databases.ts';
+import { DEVELOPMENT_ADMIN_TOKEN, DEVELOPMENT_API_TOKEN } from '../../national/config.ts';
 import type { NationalDatabase } from '../../national/db.ts';
 import { SmtpSink } from '../messaging/smtp-sink.ts';
-import { ensureSigningCertificates } from './signing-certificates.ts';
 import { pdfQrText, pdfText } from './testing.ts';
 import { qrPng } from './qr.ts';
 import { FormBrowser, HTML } from '../../../test/form-browser.ts';
@@ -163,25 +158,10 @@ describeEachDatabase('DCC-4 AUTHCODE: the certificate code and the download', (d
     ).json<{ uvci: string; hc1: string; revoked: boolean; issuedAt: string }[]>();
 
   beforeAll(async () => {
-    nationalDb = await openMigratedNationalTestDatabase('pglite');
-    await seedNationalRegistry(nationalDb, {
-      regionPeople: PEOPLE,
-      regionSeed: SEED,
-      otherRegionPeople: 2,
-      aire: 1,
-      foreigners: 1,
-    });
-    national = await buildNationalApp({
-      config: loadNationalConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
-      database: nationalDb,
-      clock: fixedClock(NOW),
-      logger: createLogger('silent'),
-      signing: await ensureSigningCertificates({ dir: await mkdtemp(path.join(tmpdir(), 'vaxhub-dgc-')) }),
-    });
-    const nationalUrl = await national.listen({ host: '127.0.0.1', port: 0 });
-    await loadReferenceData(database());
-    await generatePopulationIntoDatabase(database(), { people: PEOPLE, seed: SEED });
-    usernames = await ensureStaffOfEveryRole(database());
+    const nation = { regionPeople: PEOPLE, regionSeed: SEED, otherRegionPeople: 2, aire: 1, foreigners: 1 };
+    const simulator = await startNationalSimulator(NOW, nation);
+    ({ app: national, db: nationalDb } = simulator);
+    usernames = await seedRegionOfNation(database(), nation);
     sink = await SmtpSink.start({ port: 0 });
     dataDir = await mkdtemp(path.join(tmpdir(), 'vaxhub-authcode-'));
     // Everything the app logs, at its most talkative, to look for codes afterwards (SEC-5).
@@ -195,9 +175,7 @@ describeEachDatabase('DCC-4 AUTHCODE: the certificate code and the download', (d
       now: NOW,
       logger: createLogger('trace', logStream),
       env: {
-        NATIONAL_URL: nationalUrl,
-        NATIONAL_API_TOKEN: DEVELOPMENT_API_TOKEN,
-        NATIONAL_TIMEOUT_MS: '500',
+        ...nationalEnv(simulator, 500),
         SMTP_URL: sink.url,
         DATA_DIR: dataDir,
         PUBLIC_URL: 'https://vaccini.example.it',

@@ -42,6 +42,7 @@ import type { TextKey } from '../portal/texts.ts';
 import { addDays } from './authority-pages.ts';
 import { AUTHORITY_ROLES, formatDay, formatNumber } from './authority-views.ts';
 import { staffOf } from './routes.ts';
+import { dataTable, DayText, Id, successNotice } from './console-kit.ts';
 import { consolePage } from './views.ts';
 
 /*
@@ -51,38 +52,31 @@ import { consolePage } from './views.ts';
  * all of them; all the work is AccessibilityService's, the same the JSON routes call.
  */
 
-const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
 const IdParams = Type.Object({ id: Id });
-const DayText = Type.String({ format: 'date' });
 const HOME_PAGE_SIZE = 50;
 /** How far ahead the sessions page and the transports page look by default. */
 const DAYS_AHEAD = 30;
 
-const tableOf = (caption: string, head: readonly string[], rows: readonly HtmlValue[], empty: string) =>
-  html`<div class="table-responsive">
-    <table class="table table-sm">
-      <caption>
-        ${caption}
-      </caption>
-      <thead>
-        <tr>
-          ${head.map((label) => html`<th scope="col">${label}</th>`)}
-        </tr>
-      </thead>
-      <tbody>
-        ${
-          rows.length === 0
-            ? html`<tr>
-                <td colspan="${head.length}">${empty}</td>
-              </tr>`
-            : rows
-        }
-      </tbody>
-    </table>
-  </div>`;
-
-const notice = (text: string | undefined): HtmlValue =>
-  text === undefined ? null : html`<div class="alert alert-success" role="status">${text}</div>`;
+/** One of a home request's actions (plan, outcome, withdraw): a heading, then its own posted form. */
+const homeActionForm = (
+  context: PageContext,
+  form: {
+    title: string;
+    hint?: string;
+    action: string;
+    fields: SafeHtml;
+    button: string;
+    secondary?: boolean;
+  },
+): SafeHtml =>
+  html`<h2 class="h4 mt-4">${form.title}</h2>
+    ${form.hint === undefined ? null : html`<p>${form.hint}</p>`}
+    <form method="post" action="${form.action}" novalidate>
+      ${csrfField(context)} ${form.fields}
+      <button type="submit" class="btn ${form.secondary ? 'btn-outline-primary' : 'btn-primary'}">
+        ${form.button}
+      </button>
+    </form>`;
 
 const figure = (label: string, value: string): HtmlValue =>
   html`<dt class="col-5 col-md-3">${label}</dt>
@@ -167,7 +161,7 @@ export function homeListPage(context: PageContext, role: StaffRole, view: HomeLi
           <button type="submit" class="btn btn-outline-primary">${t(context, 'homeFilterButton')}</button>
         </fieldset>
       </form>
-      ${tableOf(
+      ${dataTable(
         t(context, 'homeCaption', { total: formatNumber(context, view.total) }),
         [
           t(context, 'homePersonColumn'),
@@ -230,7 +224,7 @@ export function homeRequestPage(context: PageContext, role: StaffRole, view: Hom
     current: '/console/home-vaccinations',
     hasErrors: view.errors.length > 0,
     body: html`${errorSummary(context, view.errors, { outcome: 'outcome-0' })}
-      ${notice(view.saved ? t(context, 'homeSaved') : undefined)}
+      ${successNotice(view.saved ? t(context, 'homeSaved') : undefined)}
       <p><a href="/console/home-vaccinations">${t(context, 'homeBack')}</a></p>
       <h1>${title}</h1>
       <dl class="row">
@@ -252,81 +246,80 @@ export function homeRequestPage(context: PageContext, role: StaffRole, view: Hom
       </dl>
       ${
         canPlan
-          ? html`<h2 class="h4 mt-4">${t(context, 'homePlanTitle')}</h2>
-              <p>${t(context, 'homePlanHint')}</p>
-              <form method="post" action="/console/home-vaccinations/${row.id}/plan" novalidate>
-                ${csrfField(context)}
-                ${textInput(context, view.errors, {
-                  name: 'visitDay',
-                  label: t(context, 'homeVisitDayLabel'),
-                  type: 'date',
-                  value: values.visitDay ?? row.visit_day ?? '',
-                  size: 'medium',
-                  autofocus: row.status === 'requested',
-                })}
-                ${textInput(context, view.errors, {
-                  name: 'visitTime',
-                  label: t(context, 'homeVisitTimeLabel'),
-                  type: 'time',
-                  value: values.visitTime ?? hhmm(row.visit_time),
-                  size: 'medium',
-                })}
-                ${textInput(context, view.errors, {
-                  name: 'team',
-                  label: t(context, 'homeTeamLabel'),
-                  value: values.team ?? row.team ?? row.gp_name ?? '',
-                  maxlength: 120,
-                })}
-                ${choiceGroup(context, view.errors, {
-                  name: 'byGp',
-                  legend: t(context, 'homeByGpLabel'),
-                  type: 'checkbox',
-                  values: (values.byGp ?? (row.by_gp ? 'true' : '')) === 'true' ? ['true'] : [],
-                  options: [{ value: 'true', label: t(context, 'yesWord') }],
-                })}
-                <button type="submit" class="btn btn-primary">${t(context, 'homePlanButton')}</button>
-              </form>`
+          ? homeActionForm(context, {
+              title: t(context, 'homePlanTitle'),
+              hint: t(context, 'homePlanHint'),
+              action: `/console/home-vaccinations/${row.id}/plan`,
+              fields: html`${textInput(context, view.errors, {
+                name: 'visitDay',
+                label: t(context, 'homeVisitDayLabel'),
+                type: 'date',
+                value: values.visitDay ?? row.visit_day ?? '',
+                size: 'medium',
+                autofocus: row.status === 'requested',
+              })}
+              ${textInput(context, view.errors, {
+                name: 'visitTime',
+                label: t(context, 'homeVisitTimeLabel'),
+                type: 'time',
+                value: values.visitTime ?? hhmm(row.visit_time),
+                size: 'medium',
+              })}
+              ${textInput(context, view.errors, {
+                name: 'team',
+                label: t(context, 'homeTeamLabel'),
+                value: values.team ?? row.team ?? row.gp_name ?? '',
+                maxlength: 120,
+              })}
+              ${choiceGroup(context, view.errors, {
+                name: 'byGp',
+                legend: t(context, 'homeByGpLabel'),
+                type: 'checkbox',
+                values: (values.byGp ?? (row.by_gp ? 'true' : '')) === 'true' ? ['true'] : [],
+                options: [{ value: 'true', label: t(context, 'yesWord') }],
+              })}`,
+              button: t(context, 'homePlanButton'),
+            })
           : null
       }
       ${
         canRecord
-          ? html`<h2 class="h4 mt-4">${t(context, 'homeOutcomeTitle')}</h2>
-              <form method="post" action="/console/home-vaccinations/${row.id}/outcome" novalidate>
-                ${csrfField(context)}
-                ${choiceGroup(context, view.errors, {
-                  name: 'outcome',
-                  legend: t(context, 'homeOutcomeLegend'),
-                  values: values.outcome === undefined ? [] : [values.outcome],
-                  options: (['done', 'not_possible'] as const).map((outcome) => ({
-                    value: outcome,
-                    label: t(context, `homeOutcome_${outcome}`),
-                  })),
-                })}
-                ${textInput(context, view.errors, {
-                  name: 'reason',
-                  label: t(context, 'homeOutcomeReasonField'),
-                  value: values.reason,
-                  maxlength: 500,
-                })}
-                <button type="submit" class="btn btn-primary">${t(context, 'homeOutcomeButton')}</button>
-              </form>`
+          ? homeActionForm(context, {
+              title: t(context, 'homeOutcomeTitle'),
+              action: `/console/home-vaccinations/${row.id}/outcome`,
+              fields: html`${choiceGroup(context, view.errors, {
+                name: 'outcome',
+                legend: t(context, 'homeOutcomeLegend'),
+                values: values.outcome === undefined ? [] : [values.outcome],
+                options: (['done', 'not_possible'] as const).map((outcome) => ({
+                  value: outcome,
+                  label: t(context, `homeOutcome_${outcome}`),
+                })),
+              })}
+              ${textInput(context, view.errors, {
+                name: 'reason',
+                label: t(context, 'homeOutcomeReasonField'),
+                value: values.reason,
+                maxlength: 500,
+              })}`,
+              button: t(context, 'homeOutcomeButton'),
+            })
           : null
       }
       ${
         canWithdraw
-          ? html`<h2 class="h4 mt-4">${t(context, 'homeWithdrawTitle')}</h2>
-              <form method="post" action="/console/home-vaccinations/${row.id}/withdraw" novalidate>
-                ${csrfField(context)}
-                ${textInput(context, view.errors, {
-                  name: 'withdrawReason',
-                  label: t(context, 'homeWithdrawReasonLabel'),
-                  value: values.withdrawReason,
-                  maxlength: 500,
-                })}
-                <button type="submit" class="btn btn-outline-primary">
-                  ${t(context, 'homeWithdrawButton')}
-                </button>
-              </form>`
+          ? homeActionForm(context, {
+              title: t(context, 'homeWithdrawTitle'),
+              action: `/console/home-vaccinations/${row.id}/withdraw`,
+              fields: html`${textInput(context, view.errors, {
+                name: 'withdrawReason',
+                label: t(context, 'homeWithdrawReasonLabel'),
+                value: values.withdrawReason,
+                maxlength: 500,
+              })}`,
+              button: t(context, 'homeWithdrawButton'),
+              secondary: true,
+            })
           : null
       }`,
   });
@@ -376,7 +369,7 @@ export function sessionsPage(context: PageContext, role: StaffRole, view: Sessio
     body: html`${errorSummary(context, view.errors, { kind: 'kind-0', supports: 'supports-0' })}
       <h1>${title}</h1>
       <p><a href="/console/transports">${t(context, 'transportsLink')}</a></p>
-      ${tableOf(
+      ${dataTable(
         t(context, 'sessionsCaption'),
         [
           t(context, 'sessionWhenColumn'),
@@ -520,7 +513,7 @@ export function sessionPage(context: PageContext, role: StaffRole, view: Session
     current: '/console/sessions',
     hasErrors: view.errors.length > 0,
     body: html`${errorSummary(context, view.errors)}
-      ${notice(view.notice === undefined ? undefined : t(context, view.notice === 'opened' ? 'sessionOpened' : 'sessionCancelled'))}
+      ${successNotice(view.notice === undefined ? undefined : t(context, view.notice === 'opened' ? 'sessionOpened' : 'sessionCancelled'))}
       <p><a href="/console/sessions">${t(context, 'sessionBack')}</a></p>
       <h1>${title}</h1>
       <dl class="row">
@@ -532,7 +525,7 @@ export function sessionPage(context: PageContext, role: StaffRole, view: Session
         ${figure(t(context, 'sessionSupportColumn'), supportsText(context, session.supports))}
         ${figure(t(context, 'sessionStatusColumn'), t(context, `sessionStatus_${session.status}`))}
       </dl>
-      ${tableOf(
+      ${dataTable(
         t(context, 'sessionBookingsCaption'),
         [
           t(context, 'sessionCodeColumn'),
@@ -624,7 +617,7 @@ export function transportsPage(context: PageContext, role: StaffRole, view: Tran
         </div>
         <button type="submit" class="btn btn-outline-primary">${t(context, 'transportsShow')}</button>
       </form>
-      ${tableOf(
+      ${dataTable(
         t(context, 'transportsCaption'),
         [
           t(context, 'transportDayColumn'),

@@ -29,6 +29,7 @@ import type { FieldError } from '../portal/forms.ts';
 import { checkFields, FormText, HTML_PAGE, refusalOf, type PageKit, type Refusal } from '../portal/kit.ts';
 import { text } from '../portal/texts.ts';
 import { pageLanguage } from '../portal/kit.ts';
+import { Id, DayText } from './console-kit.ts';
 import { acceptListFileForms, claimFile } from './authority-uploads.ts';
 import { registerFollowupPages } from './authority-followup-pages.ts';
 import {
@@ -49,9 +50,7 @@ import {
 import { outboxLagFigure } from './dashboard-pages.ts';
 import { staffOf } from './routes.ts';
 
-const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
 const PointParams = Type.Object({ pointId: Id });
-const DayText = Type.String({ format: 'date' });
 const FormList = Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { maxItems: 8 }));
 const MESSAGES_PAGE_SIZE = 50;
 /** How far ahead the hub page lists its days. */

@@ -7,6 +7,7 @@ import type { TextKey } from '../portal/texts.ts';
 import { ACCESSIBILITY_FEATURES, HUB_STATUSES, type HubStatus } from '../booking/tables.ts';
 import { LIST_TYPES } from '../eligibility/tables.ts';
 import { ROW_REJECTIONS } from '../eligibility/lists/rows.ts';
+import { dataTable, filterSelect, successNotice } from './console-kit.ts';
 import { consolePage } from './views.ts';
 
 /*
@@ -47,32 +48,6 @@ export const formatDuration = (context: PageContext, ms: number | null): string 
 
 export const AUTHORITY_ROLES = ['asl_admin', 'region_admin'] as const satisfies readonly StaffRole[];
 
-const tableOf = (caption: string, head: readonly string[], rows: readonly HtmlValue[], empty: string) =>
-  html`<div class="table-responsive">
-    <table class="table table-sm">
-      <caption>
-        ${caption}
-      </caption>
-      <thead>
-        <tr>
-          ${head.map((label) => html`<th scope="col">${label}</th>`)}
-        </tr>
-      </thead>
-      <tbody>
-        ${
-          rows.length === 0
-            ? html`<tr>
-                <td colspan="${head.length}">${empty}</td>
-              </tr>`
-            : rows
-        }
-      </tbody>
-    </table>
-  </div>`;
-
-const notice = (text: string | undefined): HtmlValue =>
-  text === undefined ? null : html`<div class="alert alert-success" role="status">${text}</div>`;
-
 const statusLabel = (context: PageContext, status: HubStatus | null): string =>
   status === null ? t(context, 'hubNotConfigured') : t(context, `hubStatus_${status}`);
 
@@ -95,7 +70,7 @@ export function hubsPage(context: PageContext, role: StaffRole, hubs: readonly H
     current: '/console/hubs',
     body: html`<h1>${t(context, 'authHubsTitle')}</h1>
       <p class="lead">${t(context, 'authHubsIntro')}</p>
-      ${tableOf(
+      ${dataTable(
         t(context, 'hubsCaption', { count: hubs.length }),
         [
           t(context, 'authHubColumn'),
@@ -150,7 +125,7 @@ export function hubPage(context: PageContext, role: StaffRole, view: HubPageView
     current: '/console/hubs',
     hasErrors: view.errors.length > 0,
     body: html`${errorSummary(context, view.errors, { accessibility: 'accessibility-0', status: 'status-0' })}
-      ${notice(view.saved ? t(context, 'hubSaved') : undefined)}
+      ${successNotice(view.saved ? t(context, 'hubSaved') : undefined)}
       <p><a href="/console/hubs">${t(context, 'backToHubs')}</a></p>
       <h1>${hub.name}</h1>
       <p class="lead">
@@ -208,7 +183,7 @@ export function hubPage(context: PageContext, role: StaffRole, view: HubPageView
             })}
             <button type="submit" class="btn btn-outline-primary">${t(context, 'openDayButton')}</button>
           </form>
-          ${tableOf(
+          ${dataTable(
             t(context, 'hubDaysCaption'),
             [
               t(context, 'authDayColumn'),
@@ -287,7 +262,7 @@ export function hubDayPage(context: PageContext, role: StaffRole, view: HubDayVi
     current: '/console/hubs',
     hasErrors: view.errors.length > 0,
     body: html`${errorSummary(context, view.errors)}
-      ${notice(view.saved ? t(context, 'hubDaySaved') : undefined)}
+      ${successNotice(view.saved ? t(context, 'hubDaySaved') : undefined)}
       <p><a href="/console/hubs/${view.hubId}">${t(context, 'backToHub', { hub: view.hubName })}</a></p>
       <h1>${title}</h1>
       ${
@@ -308,7 +283,7 @@ export function hubDayPage(context: PageContext, role: StaffRole, view: HubDayVi
               </dd>
             </dl>`
       }
-      ${tableOf(
+      ${dataTable(
         t(context, 'stockCaption'),
         [t(context, 'authProductColumn'), t(context, 'authDosesColumn'), t(context, 'authBookedColumn')],
         view.stock
@@ -451,7 +426,7 @@ export function listsPage(context: PageContext, role: StaffRole, view: ListsPage
         <button type="submit" class="btn btn-primary">${t(context, 'uploadButton')}</button>
       </form>
       <h2 class="h4">${t(context, 'uploadsTitle')}</h2>
-      ${tableOf(
+      ${dataTable(
         t(context, 'uploadsCaption'),
         [
           t(context, 'authFileColumn'),
@@ -589,7 +564,7 @@ export function uploadPage(
               ${
                 reasons.length === 0
                   ? html`<p>${t(context, 'uploadNoRejections')}</p>`
-                  : html`${tableOf(
+                  : html`${dataTable(
                         t(context, 'rejectionsCaption'),
                         [
                           t(context, 'authReasonColumn'),
@@ -672,7 +647,7 @@ export function planPage(
               })
         }
       </p>
-      ${tableOf(
+      ${dataTable(
         t(context, 'planCaption'),
         [
           t(context, 'planVersionColumn'),
@@ -746,7 +721,7 @@ export function lateRecordsPage(
           <button type="submit" class="btn btn-outline-primary">${t(context, 'authShowButton')}</button>
         </div>
       </form>
-      ${tableOf(
+      ${dataTable(
         t(context, 'lateCaption'),
         [
           t(context, 'authPointColumn'),
@@ -872,25 +847,19 @@ export function messagesPage(
       <p class="lead">${t(context, 'messagesIntro')}</p>
       <form method="get" action="/console/messages" class="row align-items-end mb-3" novalidate>
         <div class="col-12 col-md-4">
-          ${selectInput(context, view.errors, {
+          ${filterSelect(context, view.errors, {
             name: 'status',
             label: t(context, 'authStatusColumn'),
             value: view.values.status,
-            options: [
-              { value: '', label: t(context, 'authAnyOption') },
-              ...view.statuses.map((status) => ({ value: status, label: status })),
-            ],
+            values: view.statuses,
           })}
         </div>
         <div class="col-12 col-md-4">
-          ${selectInput(context, view.errors, {
+          ${filterSelect(context, view.errors, {
             name: 'channel',
             label: t(context, 'authChannelColumn'),
             value: view.values.channel,
-            options: [
-              { value: '', label: t(context, 'authAnyOption') },
-              ...view.channels.map((channel) => ({ value: channel, label: channel })),
-            ],
+            values: view.channels,
           })}
         </div>
         <div class="col-12 col-md-4">
@@ -906,7 +875,7 @@ export function messagesPage(
           <button type="submit" class="btn btn-outline-primary">${t(context, 'authShowButton')}</button>
         </div>
       </form>
-      ${tableOf(
+      ${dataTable(
         t(context, 'messagesCaption', { total: formatNumber(context, view.total), page: view.page, pages }),
         [
           t(context, 'messageColumn'),
@@ -1001,7 +970,7 @@ export function messagePage(
               ${view.rendered.subject === '' ? null : html`<p><strong>${view.rendered.subject}</strong></p>`}
               <pre class="message-body">${view.rendered.body}</pre>`
       }
-      ${tableOf(
+      ${dataTable(
         t(context, 'attemptsCaption'),
         [
           t(context, 'attemptsColumn'),

@@ -24,8 +24,9 @@ import {
 } from '../eligibility/schemas.ts';
 import { LINK_RELATIONS, type LinkRelation } from '../eligibility/tables.ts';
 import { BookingService } from '../booking/service.ts';
-import { BookingCodeParams, CancelBody } from '../booking/schemas.ts';
+import { BookingCodeParams } from '../booking/schemas.ts';
 import { findMunicipalityByIstat } from '../reference/service.ts';
+import { cancelReasonText, checkCancelForm } from '../portal/booking-pages.ts';
 import { registerBookingSteps, type Party } from '../portal/booking-steps.ts';
 import { groupBookings, groupBookingsPage, groupMembers } from '../portal/caregiver-pages.ts';
 import {
@@ -39,8 +40,7 @@ import {
 import { html, type SafeHtml } from '../portal/html.ts';
 import { checkFields, FormText, HTML_PAGE, refusalOf, type PageKit, type Refusal } from '../portal/kit.ts';
 import { csrfField, formatDate, formatDateTime, t, type PageContext } from '../portal/layout.ts';
-import { bookingPage, cancelPage, CANCEL_REASONS, type BookingFlow } from '../portal/views.ts';
-import { text } from '../portal/texts.ts';
+import { bookingPage, cancelPage, type BookingFlow } from '../portal/views.ts';
 import { staffOf } from './routes.ts';
 import { consolePage } from './views.ts';
 
@@ -1092,31 +1092,12 @@ export function registerCallCenterPages(console: App, deps: Deps): void {
     async (request, reply) => {
       const { personId, code } = request.params;
       const confirmation = await cancellable(personId, code);
-      const values = {
-        reason: request.body.reason,
-        otherReason: request.body.otherReason?.trim(),
-        secondDose: request.body.secondDose,
-      };
-      const reason = CANCEL_REASONS.find((known) => known === values.reason);
-      const refusals: Refusal[] = [];
-      if (reason === undefined)
-        refusals.push({
-          code: 'FIELD_REQUIRED',
-          field: 'reason',
-          params: { field: t(await pageContext(request), 'reason') },
-        });
-      if (reason === 'other')
-        refusals.push(
-          ...checkFields(request, values, [
-            { name: 'otherReason', label: 'otherReason', schema: CancelBody.properties.reason },
-          ]),
-        );
-      if (confirmation.secondDose !== undefined)
-        refusals.push(
-          ...checkFields(request, values, [
-            { name: 'secondDose', label: 'secondDose', schema: CancelBody.properties.secondDose },
-          ]),
-        );
+      const { values, reason, refusals } = checkCancelForm(
+        request,
+        request.body,
+        confirmation,
+        'FIELD_REQUIRED',
+      );
       if (refusals.length > 0 || reason === undefined)
         return formFailed(request, reply, refusals, 'body', (ctx, errors) =>
           cancelPage(ctx, { confirmation, values, errors, flow: personFlow(request, personId) }),
@@ -1124,7 +1105,7 @@ export function registerCallCenterPages(console: App, deps: Deps): void {
       await booking.cancel(
         code,
         personId,
-        reason === 'other' ? (values.otherReason ?? '') : text('it', `reason_${reason}`),
+        cancelReasonText(reason, values.otherReason),
         confirmation.secondDose === undefined ? undefined : (values.secondDose as 'cancel' | 'keep'),
         context(request),
       );

@@ -19,6 +19,7 @@ import { checkFields, FormText, HTML_PAGE, refusalOf, type PageKit, type Refusal
 import { csrfField, formatKm, formatTime, t, type PageContext } from '../portal/layout.ts';
 import { AUTHORITY_ROLES, formatDay, formatNumber } from './authority-views.ts';
 import { staffOf } from './routes.ts';
+import { dataTable, Id } from './console-kit.ts';
 import { consolePage } from './views.ts';
 
 /*
@@ -29,7 +30,6 @@ import { consolePage } from './views.ts';
  * CapacityService's, the same the JSON routes under /capacity call.
  */
 
-const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
 const ChangeParams = Type.Object({ changeId: Id });
 const OUTCOMES_PAGE = 50;
 const CHANGES_PAGE = 20;
@@ -46,29 +46,6 @@ interface HubChoice {
 
 // ---------------------------------------------------------------------------------------------------
 // Views
-
-const tableOf = (caption: string, head: readonly string[], rows: readonly HtmlValue[], empty: string) =>
-  html`<div class="table-responsive">
-    <table class="table table-sm">
-      <caption>
-        ${caption}
-      </caption>
-      <thead>
-        <tr>
-          ${head.map((label) => html`<th scope="col">${label}</th>`)}
-        </tr>
-      </thead>
-      <tbody>
-        ${
-          rows.length === 0
-            ? html`<tr>
-                <td colspan="${head.length}">${empty}</td>
-              </tr>`
-            : rows
-        }
-      </tbody>
-    </table>
-  </div>`;
 
 const hubName = (hubs: readonly HubChoice[], id: number): string =>
   hubs.find((hub) => hub.id === id)?.name ?? `#${id}`;
@@ -176,7 +153,7 @@ export function capacityChangesPage(context: PageContext, role: StaffRole, view:
         <button type="submit" class="btn btn-primary">${t(context, 'capPreviewButton')}</button>
       </form>
       <h2 class="h4 mt-5">${t(context, 'capPastCaption')}</h2>
-      ${tableOf(
+      ${dataTable(
         t(context, 'capPastCaption'),
         [
           t(context, 'capNumberColumn'),
@@ -285,7 +262,7 @@ export function capacityChangePage(context: PageContext, role: StaffRole, view: 
         ${figure(t(context, 'capAverageKmLabel'), km(summary.averageKm))}
         ${figure(t(context, 'capFarthestKmLabel'), km(summary.farthestKm))}
       </dl>
-      ${tableOf(
+      ${dataTable(
         t(context, previewed ? 'capDestinationsCaption' : 'capDestinationsDoneCaption'),
         [t(context, 'capHubColumn'), t(context, 'capDayColumn'), t(context, 'capBookingsColumn')],
         summary.destinations.map(
@@ -336,7 +313,7 @@ export function capacityChangePage(context: PageContext, role: StaffRole, view: 
                   ${t(context, 'capFilterButton')}
                 </button>
               </form>
-              ${tableOf(
+              ${dataTable(
                 t(context, 'capOutcomesCaption', {
                   from: view.outcomes.total === 0 ? 0 : first + 1,
                   to: first + view.outcomes.rows.length,

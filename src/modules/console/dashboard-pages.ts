@@ -14,6 +14,7 @@ import { html, type HtmlValue, type SafeHtml } from '../portal/html.ts';
 import { checkFields, FormText, HTML_PAGE, type PageKit } from '../portal/kit.ts';
 import { t, type PageContext } from '../portal/layout.ts';
 import type { TextKey } from '../portal/texts.ts';
+import { DayText } from './console-kit.ts';
 import { chartFigure, type ChartRow } from './dashboard-charts.ts';
 import { AUTHORITY_ROLES, formatDay, formatDuration, formatNumber, formatShare } from './authority-views.ts';
 import { addDays, authoritiesOf } from './authority-pages.ts';
@@ -38,7 +39,6 @@ defineProblems({
  * (dashboard-charts.ts).
  */
 
-const DayText = Type.String({ format: 'date' });
 /** Municipalities drawn in the chart (the table lists them all): a region has hundreds. */
 const MUNICIPALITIES_CHARTED = 25;
 /** The longest period a dashboard draws: a chart of more days than this is no longer read. */

@@ -57,6 +57,28 @@ const buttonLink = (
 const scrollTable = (name: string, table: SafeHtml): SafeHtml =>
   html`<div class="table-responsive" tabindex="0" role="region" aria-label="${name}">${table}</div>`;
 
+/** A table under a row of column headings, in a region that scrolls sideways (see scrollTable). */
+const columnsTable = (
+  context: PageContext,
+  caption: string,
+  columns: readonly TextKey[],
+  rows: HtmlValue,
+  align: 'top' | 'middle' = 'top',
+): SafeHtml =>
+  scrollTable(
+    caption,
+    html`<table class="table table-sm${align === 'middle' ? ' align-middle' : ''}">
+      <thead>
+        <tr>
+          ${columns.map((key) => html`<th scope="col">${t(context, key)}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${rows}
+      </tbody>
+    </table>`,
+  );
+
 const page = (
   context: PageContext,
   role: StaffRole,
@@ -64,6 +86,28 @@ const page = (
   body: HtmlValue,
   errors: readonly FieldError[] = [],
 ): SafeHtml => consolePage(context, role, { title, body, current: VP_BASE, hasErrors: errors.length > 0 });
+
+/** Doses given outside this region's records (another region's, or the national registry's), by date. */
+function dosesElsewhereTable(
+  context: PageContext,
+  caption: string,
+  doses: readonly { on: string | null | undefined; product: string; doseNumber: number; where: string }[],
+): SafeHtml {
+  return columnsTable(
+    context,
+    caption,
+    ['vpColWhen', 'vpColProduct', 'vpColDose', 'vpColRegion'],
+    doses.map(
+      (dose) =>
+        html`<tr>
+          <td>${shortDate(dose.on)}</td>
+          <td>${dose.product}</td>
+          <td>${dose.doseNumber}</td>
+          <td>${dose.where}</td>
+        </tr>`,
+    ),
+  );
+}
 
 function doneNote(context: PageContext, key: string | undefined): HtmlValue {
   if (key === undefined) return null;
@@ -209,65 +253,61 @@ export function todayPage(
       ${
         view.rows.length === 0
           ? html`<p>${t(context, 'vpNoBookings')}</p>`
-          : scrollTable(
+          : columnsTable(
+              context,
               t(context, 'vpBookingsHeading', { waiting: waiting.length, total: view.rows.length }),
-              html`<table class="table table-sm align-middle">
-                <thead>
-                  <tr>
-                    <th scope="col">${t(context, 'vpColTime')}</th>
-                    <th scope="col">${t(context, 'vpColName')}</th>
-                    <th scope="col">${t(context, 'vpColBirthDate')}</th>
-                    <th scope="col">${t(context, 'vpColDose')}</th>
-                    <th scope="col">${t(context, 'vpColProduct')}</th>
-                    <th scope="col">${t(context, 'vpColCode')}</th>
-                    <th scope="col">${t(context, 'vpColStatus')}</th>
-                    <th scope="col">${t(context, 'vpColAction')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${view.rows.map(
-                    (row) =>
-                      html`<tr>
-                        <td>${formatTime(row.startsAt, context.language)}</td>
-                        <th scope="row">
-                          <a href="${VP_BASE}/persons/${String(row.personId)}">${row.name}</a>
-                        </th>
-                        <td>${shortDate(row.birthDate)}</td>
-                        <td>${row.doseNumber}</td>
-                        <td>${row.productName}</td>
-                        <td><span class="text-monospace">${row.bookingCode}</span></td>
-                        <td>
-                          ${
-                            row.status === 'cancelled'
-                              ? t(context, 'vpStatusCancelled')
-                              : row.administrationId !== null
-                                ? t(context, 'vpStatusRecorded')
-                                : t(context, 'vpStatusExpected')
-                          }
-                        </td>
-                        <td>
-                          ${
-                            row.status === 'confirmed' && row.administrationId === null
-                              ? html`<a
-                                  href="${VP_BASE}/persons/${String(row.personId)}/record?bookingCode=${row.bookingCode}&amp;point=${String(view.pointId)}"
-                                  >${t(context, 'vpCheckInAction')}<span class="visually-hidden">
-                                    – ${row.name}</span
-                                  ></a
-                                >`
-                              : row.administrationId !== null
-                                ? html`<a
-                                    href="${VP_BASE}/persons/${String(row.personId)}/administrations/${String(row.administrationId)}"
-                                    >${t(context, 'vpOpenRecord')}<span class="visually-hidden">
-                                      – ${row.name}</span
-                                    ></a
-                                  >`
-                                : null
-                          }
-                        </td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>`,
+              [
+                'vpColTime',
+                'vpColName',
+                'vpColBirthDate',
+                'vpColDose',
+                'vpColProduct',
+                'vpColCode',
+                'vpColStatus',
+                'vpColAction',
+              ],
+              view.rows.map(
+                (row) =>
+                  html`<tr>
+                    <td>${formatTime(row.startsAt, context.language)}</td>
+                    <th scope="row">
+                      <a href="${VP_BASE}/persons/${String(row.personId)}">${row.name}</a>
+                    </th>
+                    <td>${shortDate(row.birthDate)}</td>
+                    <td>${row.doseNumber}</td>
+                    <td>${row.productName}</td>
+                    <td><span class="text-monospace">${row.bookingCode}</span></td>
+                    <td>
+                      ${
+                        row.status === 'cancelled'
+                          ? t(context, 'vpStatusCancelled')
+                          : row.administrationId !== null
+                            ? t(context, 'vpStatusRecorded')
+                            : t(context, 'vpStatusExpected')
+                      }
+                    </td>
+                    <td>
+                      ${
+                        row.status === 'confirmed' && row.administrationId === null
+                          ? html`<a
+                              href="${VP_BASE}/persons/${String(row.personId)}/record?bookingCode=${row.bookingCode}&amp;point=${String(view.pointId)}"
+                              >${t(context, 'vpCheckInAction')}<span class="visually-hidden">
+                                – ${row.name}</span
+                              ></a
+                            >`
+                          : row.administrationId !== null
+                            ? html`<a
+                                href="${VP_BASE}/persons/${String(row.personId)}/administrations/${String(row.administrationId)}"
+                                >${t(context, 'vpOpenRecord')}<span class="visually-hidden">
+                                  – ${row.name}</span
+                                ></a
+                              >`
+                            : null
+                      }
+                    </td>
+                  </tr>`,
+              ),
+              'middle',
             )
       }`,
     view.errors,
@@ -373,35 +413,26 @@ export function searchPage(
               ${
                 results.length === 0
                   ? html`<p>${t(context, 'vpNoResults')}</p>`
-                  : scrollTable(
+                  : columnsTable(
+                      context,
                       t(context, 'vpSearchTitle'),
-                      html`<table class="table table-sm align-middle">
-                        <thead>
-                          <tr>
-                            <th scope="col">${t(context, 'vpColName')}</th>
-                            <th scope="col">${t(context, 'vpColBirthDate')}</th>
-                            <th scope="col">${t(context, 'vpIdentifier')}</th>
-                            <th scope="col">${t(context, 'vpColStatus')}</th>
-                          </tr>
-                        </thead>
-                        <tbody>
-                          ${results.map(
-                            (person, index) =>
-                              html`<tr>
-                                <th scope="row">
-                                  <a
-                                    href="${VP_BASE}/persons/${String(person.id)}"
-                                    ${focusResults && index === 0 ? html`autofocus` : null}
-                                    >${person.name}</a
-                                  >
-                                </th>
-                                <td>${shortDate(person.birthDate)}</td>
-                                <td><span class="text-monospace">${person.identifier}</span></td>
-                                <td>${label(context, `vpPersonStatus_${person.status}`)}</td>
-                              </tr>`,
-                          )}
-                        </tbody>
-                      </table>`,
+                      ['vpColName', 'vpColBirthDate', 'vpIdentifier', 'vpColStatus'],
+                      results.map(
+                        (person, index) =>
+                          html`<tr>
+                            <th scope="row">
+                              <a
+                                href="${VP_BASE}/persons/${String(person.id)}"
+                                ${focusResults && index === 0 ? html`autofocus` : null}
+                                >${person.name}</a
+                              >
+                            </th>
+                            <td>${shortDate(person.birthDate)}</td>
+                            <td><span class="text-monospace">${person.identifier}</span></td>
+                            <td>${label(context, `vpPersonStatus_${person.status}`)}</td>
+                          </tr>`,
+                      ),
+                      'middle',
                     )
               }
               ${view.hasMore ? html`<p>${t(context, 'vpMoreResults')}</p>` : null}
@@ -647,73 +678,48 @@ export function personPage(
       ${
         view.history.length === 0
           ? html`<p>${t(context, 'vpNoneHere')}</p>`
-          : scrollTable(
+          : columnsTable(
+              context,
               t(context, 'vpHistoryHere'),
-              html`<table class="table table-sm align-middle">
-                <thead>
-                  <tr>
-                    <th scope="col">${t(context, 'vpColWhen')}</th>
-                    <th scope="col">${t(context, 'vpColProduct')}</th>
-                    <th scope="col">${t(context, 'vpColDose')}</th>
-                    <th scope="col">${t(context, 'vpColLot')}</th>
-                    <th scope="col">${t(context, 'vpPoint')}</th>
-                    <th scope="col">${t(context, 'vpColAction')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${view.history.map(
-                    (row) =>
-                      html`<tr>
-                        <td>${formatDateTime(row.administeredAt, context.language)}</td>
-                        <td>${row.productName}</td>
-                        <td>
-                          ${row.doseNumber}
-                          (${label(context, `vpKind_${row.doseKind}`)})${
-                            row.forced ? html` · ${t(context, 'vpForced')}` : null
-                          }
-                        </td>
-                        <td>${row.lot}</td>
-                        <td>${row.pointName}</td>
-                        <td>
-                          <a href="${base}/administrations/${String(row.id)}/dose-number"
-                            >${t(context, 'vpDoseNumberLink')}<span class="visually-hidden">
-                              – ${formatDate(row.administeredAt, context.language)}</span
-                            ></a
-                          >
-                        </td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>`,
+              ['vpColWhen', 'vpColProduct', 'vpColDose', 'vpColLot', 'vpPoint', 'vpColAction'],
+              view.history.map(
+                (row) =>
+                  html`<tr>
+                    <td>${formatDateTime(row.administeredAt, context.language)}</td>
+                    <td>${row.productName}</td>
+                    <td>
+                      ${row.doseNumber}
+                      (${label(context, `vpKind_${row.doseKind}`)})${
+                        row.forced ? html` · ${t(context, 'vpForced')}` : null
+                      }
+                    </td>
+                    <td>${row.lot}</td>
+                    <td>${row.pointName}</td>
+                    <td>
+                      <a href="${base}/administrations/${String(row.id)}/dose-number"
+                        >${t(context, 'vpDoseNumberLink')}<span class="visually-hidden">
+                          – ${formatDate(row.administeredAt, context.language)}</span
+                        ></a
+                      >
+                    </td>
+                  </tr>`,
+              ),
+              'middle',
             )
       }
       <h2 class="h4">${t(context, 'vpHistoryOther')}</h2>
       ${
         view.otherRegions.length === 0
           ? html`<p>${t(context, 'vpNoneOther')}</p>`
-          : scrollTable(
+          : dosesElsewhereTable(
+              context,
               t(context, 'vpHistoryOther'),
-              html`<table class="table table-sm">
-                <thead>
-                  <tr>
-                    <th scope="col">${t(context, 'vpColWhen')}</th>
-                    <th scope="col">${t(context, 'vpColProduct')}</th>
-                    <th scope="col">${t(context, 'vpColDose')}</th>
-                    <th scope="col">${t(context, 'vpColRegion')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${view.otherRegions.map(
-                    (row) =>
-                      html`<tr>
-                        <td>${shortDate(row.administeredOn)}</td>
-                        <td>${row.productName}</td>
-                        <td>${row.doseNumber}</td>
-                        <td>${row.regionCode}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>`,
+              view.otherRegions.map((row) => ({
+                on: row.administeredOn,
+                product: row.productName,
+                doseNumber: row.doseNumber,
+                where: row.regionCode,
+              })),
             )
       }
       <h2 class="h4" id="national">${t(context, 'vpNationalComparison')}</h2>
@@ -730,31 +736,22 @@ export function personPage(
                     </div>`
                   : null
               }
-              ${scrollTable(
+              ${columnsTable(
+                context,
                 t(context, 'vpNationalComparison'),
-                html`<table class="table table-sm">
-                  <thead>
-                    <tr>
-                      <th scope="col">${t(context, 'vpColRegistry')}</th>
-                      <th scope="col">${t(context, 'vpColNational')}</th>
-                      <th scope="col">${t(context, 'vpColDifference')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${comparison.rows.map(
-                      (row) =>
-                        html`<tr>
-                          <td>${comparedCell(context, row.registry)}</td>
-                          <td>${comparedCell(context, row.national)}</td>
-                          <td>
-                            ${label(context, `vpCompare_${row.status}`)}${
-                              row.inTransit ? html` · ${t(context, 'vpInTransit')}` : null
-                            }
-                          </td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>`,
+                ['vpColRegistry', 'vpColNational', 'vpColDifference'],
+                comparison.rows.map(
+                  (row) =>
+                    html`<tr>
+                      <td>${comparedCell(context, row.registry)}</td>
+                      <td>${comparedCell(context, row.national)}</td>
+                      <td>
+                        ${label(context, `vpCompare_${row.status}`)}${
+                          row.inTransit ? html` · ${t(context, 'vpInTransit')}` : null
+                        }
+                      </td>
+                    </tr>`,
+                ),
               )}`
       }
       <h2 class="h4">${t(context, 'vpInfections')}</h2>
@@ -843,7 +840,8 @@ function consentFields(
   context: PageContext,
   errors: readonly FieldError[],
   values: FormValues,
-  withInformationNote: boolean,
+  // The refusal form (CONS-5) asks the signer's name first, focused, and has no information note.
+  fields: { withInformationNote: boolean; withSignerName: boolean },
 ): SafeHtml {
   return html`${textInput(context, errors, {
     name: 'formVersion',
@@ -853,7 +851,7 @@ function consentFields(
     size: 'medium',
   })}
   ${
-    withInformationNote
+    fields.withInformationNote
       ? checkbox(context, errors, {
           name: 'informationNoteRead',
           label: t(context, 'vpInformationNoteRead'),
@@ -867,13 +865,17 @@ function consentFields(
     options: optionsOf(context, 'vpSigner_', SIGNER_VALUES),
     value: values.signerCapacity,
   })}
-  ${textInput(context, errors, {
-    name: 'signerName',
-    label: t(context, 'vpSignerName'),
-    value: values.signerName,
-    maxlength: 200,
-    autocomplete: 'off',
-  })}
+  ${
+    fields.withSignerName
+      ? textInput(context, errors, {
+          name: 'signerName',
+          label: t(context, 'vpSignerName'),
+          value: values.signerName,
+          maxlength: 200,
+          autocomplete: 'off',
+        })
+      : null
+  }
   ${selectInput(context, errors, {
     name: 'protection',
     label: t(context, 'vpProtection'),
@@ -1123,7 +1125,7 @@ export function recordPage(
                       </p>`
                     : null
                 }
-                ${consentFields(context, errors, values, true)}`
+                ${consentFields(context, errors, values, { withInformationNote: true, withSignerName: true })}`
           }
         </fieldset>
         <button type="submit" class="btn btn-primary">${t(context, 'vpRecordSubmit')}</button>
@@ -1252,29 +1254,15 @@ export function doseScreenPage(
           ? html`<div class="alert alert-warning">${t(context, 'vpNationalUnavailable')}</div>`
           : view.nationalSituation.length === 0
             ? html`<p>${t(context, 'vpNationalNone')}</p>`
-            : scrollTable(
+            : dosesElsewhereTable(
+                context,
                 t(context, 'vpNationalSituation'),
-                html`<table class="table table-sm">
-                  <thead>
-                    <tr>
-                      <th scope="col">${t(context, 'vpColWhen')}</th>
-                      <th scope="col">${t(context, 'vpColProduct')}</th>
-                      <th scope="col">${t(context, 'vpColDose')}</th>
-                      <th scope="col">${t(context, 'vpColRegion')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${view.nationalSituation.map(
-                      (dose) =>
-                        html`<tr>
-                          <td>${shortDate(dose.date)}</td>
-                          <td>${dose.productCode}</td>
-                          <td>${dose.doseNumber}</td>
-                          <td>${dose.countryCode ?? dose.regionCode ?? ''}</td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>`,
+                view.nationalSituation.map((dose) => ({
+                  on: dose.date,
+                  product: dose.productCode,
+                  doseNumber: dose.doseNumber,
+                  where: dose.countryCode ?? dose.regionCode ?? '',
+                })),
               )
       }
       <form method="post" action="${action}" novalidate>
@@ -1408,7 +1396,7 @@ export function refusalPage(
           autocomplete: 'off',
           autofocus: errors.length === 0,
         })}
-        ${consentFieldsWithoutName(context, errors, values)}
+        ${consentFields(context, errors, values, { withInformationNote: false, withSignerName: false })}
         ${checkbox(context, errors, {
           name: 'healthWorker',
           label: t(context, 'vpHealthWorker'),
@@ -1421,47 +1409,6 @@ export function refusalPage(
       </form>`,
     errors,
   );
-}
-
-function consentFieldsWithoutName(
-  context: PageContext,
-  errors: readonly FieldError[],
-  values: FormValues,
-): SafeHtml {
-  return html`${textInput(context, errors, {
-    name: 'formVersion',
-    label: t(context, 'vpFormVersion'),
-    value: values.formVersion,
-    maxlength: 40,
-    size: 'medium',
-  })}
-  ${selectInput(context, errors, {
-    name: 'signerCapacity',
-    label: t(context, 'vpSignerCapacity'),
-    options: optionsOf(context, 'vpSigner_', SIGNER_VALUES),
-    value: values.signerCapacity,
-  })}
-  ${selectInput(context, errors, {
-    name: 'protection',
-    label: t(context, 'vpProtection'),
-    options: optionsOf(context, 'vpProtection_', PROTECTION_VALUES),
-    value: values.protection ?? 'none',
-  })}
-  ${checkbox(context, errors, {
-    name: 'naturalIncapacity',
-    label: t(context, 'vpNaturalIncapacity'),
-    checked: values.naturalIncapacity === 'yes',
-  })}
-  ${checkbox(context, errors, {
-    name: 'inFacility',
-    label: t(context, 'vpInFacility'),
-    checked: values.inFacility === 'yes',
-  })}
-  ${checkbox(context, errors, {
-    name: 'heardNotReached',
-    label: t(context, 'vpHeardNotReached'),
-    checked: values.heardNotReached === 'yes',
-  })}`;
 }
 
 export function anomalyPage(

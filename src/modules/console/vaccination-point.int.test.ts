@@ -1,28 +1,18 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describeEachDatabase } from '../../../test/databases.ts';
-import { buildTestApp, ensureStaffOfEveryRole, signInStaff, TEST_PASSWORD } from '../../../test/app.ts';
+import { nationalEnv, seedRegionOfNation, startNationalSimulator } from '../../../test/national-fixture.ts';
+import { buildTestApp, signInStaff, TEST_PASSWORD } from '../../../test/app.ts';
 import { FormBrowser } from '../../../test/form-browser.ts';
 import { openHubDays } from '../../../test/registry-fixtures.ts';
-import { loadReferenceData } from '../reference/service.ts';
-import { generatePopulationIntoDatabase } from '../population/service.ts';
 import { EligibilityService } from '../eligibility/service.ts';
 import { BookingService } from '../booking/service.ts';
 import { AuthService } from '../../platform/auth/service.ts';
 import { systemContext } from '../../platform/audit/audit.ts';
 import { fixedClock } from '../../platform/clock.ts';
-import { createLogger } from '../../platform/logging.ts';
 import type { App } from '../../platform/http/types.ts';
 import type { StaffRole } from '../../platform/auth/roles.ts';
-import { buildNationalApp } from '../../national/app.ts';
-import { DEVELOPMENT_API_TOKEN, loadNationalConfig } from '../../national/config.ts';
-import { seedNationalRegistry } from '../../national/seed.ts';
-import { openMigratedNationalTestDatabase } from '../../national/test-databases.ts';
 import type { NationalDatabase } from '../../national/db.ts';
-import { ensureSigningCertificates } from '../certificates/signing-certificates.ts';
 
 /** 10:00 in Rome on the day of the bookings: the hub opened at 09:00. */
 const NOW = '2021-06-15T08:00:00Z';
@@ -127,32 +117,13 @@ describeEachDatabase('Vaccination-point console', (database) => {
   };
 
   beforeAll(async () => {
-    nationalDb = await openMigratedNationalTestDatabase('pglite');
-    await seedNationalRegistry(nationalDb, {
-      regionPeople: PEOPLE,
-      regionSeed: SEED,
-      otherRegionPeople: 4,
-      aire: 2,
-      foreigners: 2,
-    });
-    national = await buildNationalApp({
-      config: loadNationalConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
-      database: nationalDb,
-      clock: fixedClock(NOW),
-      logger: createLogger('silent'),
-      signing: await ensureSigningCertificates({ dir: await mkdtemp(path.join(tmpdir(), 'vaxhub-dgc-')) }),
-    });
-    const nationalUrl = await national.listen({ host: '127.0.0.1', port: 0 });
-    await loadReferenceData(database());
-    await generatePopulationIntoDatabase(database(), { people: PEOPLE, seed: SEED });
-    usernames = await ensureStaffOfEveryRole(database());
+    const nation = { regionPeople: PEOPLE, regionSeed: SEED, otherRegionPeople: 4, aire: 2, foreigners: 2 };
+    const simulator = await startNationalSimulator(NOW, nation);
+    ({ app: national, db: nationalDb } = simulator);
+    usernames = await seedRegionOfNation(database(), nation);
     ({ app } = await buildTestApp(database(), {
       now: NOW,
-      env: {
-        NATIONAL_URL: nationalUrl,
-        NATIONAL_API_TOKEN: DEVELOPMENT_API_TOKEN,
-        NATIONAL_TIMEOUT_MS: '2000',
-      },
+      env: nationalEnv(simulator, 2000),
     }));
     const db = database().db;
     const points = await db.selectFrom('vaccination_points').select('id').orderBy('code').execute();

@@ -5,7 +5,8 @@ import type { ModuleRoutes } from '../../platform/http/app.ts';
 import { actingContextOf } from '../../platform/http/acting-context.ts';
 import type { Role } from '../../platform/auth/roles.ts';
 import { EligibilityService } from '../eligibility/service.ts';
-import { BOOKING_CHANNELS, type BookingChannel } from '../eligibility/plan-file.ts';
+import { bookingChannelOf } from '../booking/acting-for.ts';
+import { citizenScope } from '../../platform/http/person-of.ts';
 import { BookingService } from '../booking/service.ts';
 import { OutreachService, type Scope } from './service.ts';
 import type { CampaignRow } from './repo.ts';
@@ -67,16 +68,6 @@ const scopeOf = (request: FastifyRequest): Scope => {
   const actor = request.actor;
   if (actor.kind === 'staff' && actor.role === 'asl_admin') return actor.healthAuthorityCodes;
   return null;
-};
-
-/** A citizen reaches only their own proposals (SEC-2); operators any. */
-const citizenPerson = (request: FastifyRequest): number | undefined =>
-  request.actor.kind === 'citizen' ? request.actor.personId : undefined;
-
-const channelOf = (request: FastifyRequest): BookingChannel => {
-  const actor = request.actor;
-  const channel = actor.kind === 'anonymous' ? 'web' : actor.channel;
-  return BOOKING_CHANNELS.find((known) => known === channel) ?? 'call_center';
 };
 
 const campaignView = (row: CampaignRow): Static<typeof CampaignView> => ({
@@ -359,7 +350,7 @@ export const outreachRoutes: ModuleRoutes = (app, { database, clock, config }) =
         request.params.personId,
         scopeOf(request),
         context(request),
-        outreach.slotFinder(channelOf(request)),
+        outreach.slotFinder(bookingChannelOf(request)),
       );
       return reply.code(201).send(await proposalView(Number(proposal.id), undefined));
     },
@@ -468,7 +459,7 @@ export const outreachRoutes: ModuleRoutes = (app, { database, clock, config }) =
       config: { access: ['citizen'] },
     },
     async (request) => {
-      const personId = citizenPerson(request) ?? 0;
+      const personId = citizenScope(request) ?? 0;
       const open = await outreach.openProposalsOf(personId);
       return {
         items: await Promise.all(open.map((item) => proposalView(Number(item.proposal.id), personId))),
@@ -488,7 +479,7 @@ export const outreachRoutes: ModuleRoutes = (app, { database, clock, config }) =
       },
       config: { access: PROPOSAL_DECIDERS },
     },
-    async (request) => proposalView(request.params.proposalId, citizenPerson(request)),
+    async (request) => proposalView(request.params.proposalId, citizenScope(request)),
   );
 
   app.post(
@@ -505,11 +496,11 @@ export const outreachRoutes: ModuleRoutes = (app, { database, clock, config }) =
       config: { access: PROPOSAL_DECIDERS },
     },
     async (request) => {
-      const personId = citizenPerson(request);
+      const personId = citizenScope(request);
       const { booking: made, created } = await outreach.confirmProposal(
         request.params.proposalId,
         personId,
-        channelOf(request),
+        bookingChannelOf(request),
         personId === undefined ? 'phone' : 'portal',
         context(request),
       );
@@ -536,7 +527,7 @@ export const outreachRoutes: ModuleRoutes = (app, { database, clock, config }) =
       config: { access: PROPOSAL_DECIDERS },
     },
     async (request) => {
-      const personId = citizenPerson(request);
+      const personId = citizenScope(request);
       await outreach.changeProposal(
         request.params.proposalId,
         personId,

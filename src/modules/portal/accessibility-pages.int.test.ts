@@ -2,55 +2,29 @@ import { beforeAll, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { describeEachDatabase } from '../../../test/databases.ts';
 import { buildTestApp, ensureStaffOfEveryRole, signInStaff } from '../../../test/app.ts';
-import { FormBrowser } from '../../../test/form-browser.ts';
+import type { FormBrowser } from '../../../test/form-browser.ts';
 import { loadReferenceData } from '../reference/service.ts';
 import { generatePopulationIntoDatabase } from '../population/service.ts';
 import { EligibilityService } from '../eligibility/service.ts';
 import { seedDemoCapacity } from '../demo/seed.ts';
 import type { App } from '../../platform/http/types.ts';
-
-interface Person {
-  id: number;
-  tax_code: string;
-  health_card_number: string;
-}
-
-const DAY = '2021-04-14';
-
-/** The value of a form control in the page, by its name (the first one for radios). */
-function valueOf(page: string, name: string): string {
-  const control = new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(page)?.[0];
-  const value = control === undefined ? undefined : /value="([^"]*)"/.exec(control)?.[1];
-  if (value === undefined) throw new Error(`no control ${name} in the page`);
-  return value;
-}
-
-const visibleText = (page: string): string =>
-  page
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .replaceAll('&#39;', "'")
-    .replaceAll('&quot;', '"')
-    .replaceAll('&amp;', '&');
+import {
+  type Citizen,
+  elderlyCitizens,
+  DEMO_CAPACITY_DAY,
+  signInCitizen,
+  valueOf,
+  visibleText,
+} from '../../../test/portal-fixtures.ts';
 
 describeEachDatabase('Citizen portal, people with disabilities', (database) => {
   let app: App;
-  let elderly: Person[];
+  let elderly: Citizen[];
   let cremona: number;
 
-  const signIn = async (person: Person): Promise<FormBrowser> => {
-    const browser = new FormBrowser(app);
-    const start = await browser.follow(
-      await browser.post('/portal/sign-in', {
-        taxCode: person.tax_code,
-        healthCardNumber: person.health_card_number,
-      }),
-    );
-    expect(start.statusCode).toBe(200);
-    return browser;
-  };
+  const signIn = (person: Citizen): Promise<FormBrowser> => signInCitizen(app, person);
 
-  const person = (index: number): Person => {
+  const person = (index: number): Citizen => {
     const found = elderly[index];
     if (found === undefined) throw new Error('not enough people');
     return found;
@@ -64,13 +38,7 @@ describeEachDatabase('Citizen portal, people with disabilities', (database) => {
     app = built.app;
     await new EligibilityService(database().db, built.clock, '03').loadShippedPlanVersions();
     await seedDemoCapacity(database(), built.clock, () => undefined);
-    elderly = (
-      await sql<Person>`SELECT id, tax_code, health_card_number FROM persons WHERE health_card_number IS NOT NULL
-        AND status = 'active' AND birth_date BETWEEN '1942-01-01' AND '1946-12-31' ORDER BY id LIMIT 6`.execute(
-        database().db,
-      )
-    ).rows;
-    if (elderly.length < 6) throw new Error('the population lacks the people needed');
+    elderly = await elderlyCitizens(database(), 6);
     await sql`UPDATE persons SET health_authority_code = 'ASST-CREMONA'
       WHERE id IN (${sql.join(elderly.map((p) => p.id))})`.execute(database().db);
     cremona = (
@@ -158,7 +126,7 @@ describeEachDatabase('Citizen portal, people with disabilities', (database) => {
         pointId: cremona,
         kind: 'deaf',
         supports: ['lis_interpreter'],
-        day: DAY,
+        day: DEMO_CAPACITY_DAY,
         from: '15:00',
         to: '17:00',
         groupSize: 6,
@@ -230,7 +198,7 @@ describeEachDatabase('Citizen portal, people with disabilities', (database) => {
       .db.selectFrom('slots')
       .select('id')
       .where('vaccination_point_id', '=', cremona)
-      .where('day', '=', DAY)
+      .where('day', '=', DEMO_CAPACITY_DAY)
       .orderBy('starts_at')
       .executeTakeFirstOrThrow();
     const booked = await app.inject({
@@ -256,7 +224,7 @@ describeEachDatabase('Citizen portal, people with disabilities', (database) => {
     expect(visibleText(saved.body)).toContain('il trasporto è stato registrato');
     const list = await app.inject({
       method: 'GET',
-      url: `/transports?from=${DAY}&to=${DAY}`,
+      url: `/transports?from=${DEMO_CAPACITY_DAY}&to=${DEMO_CAPACITY_DAY}`,
       headers: await signInStaff(app, 'test.asl-admin'),
     });
     expect(list.json<{ code: string; transport: string }[]>()).toEqual(

@@ -38,6 +38,7 @@ import { text } from './texts.ts';
 import {
   bookingPage,
   CANCEL_REASONS,
+  type CancelReason,
   cancelPage,
   confirmPage,
   domicilePage,
@@ -101,8 +102,82 @@ export const searchValues = (input: SearchInput): SearchValues => ({
   reschedule: input.reschedule?.trim().toUpperCase() || undefined,
 });
 
-const isFeature = (value: string): value is AccessibilityFeature =>
+export const isFeature = (value: string): value is AccessibilityFeature =>
   (ACCESSIBILITY_FEATURES as readonly string[]).includes(value);
+
+/** What a cancel form posts (BOOK-8, BOOK-10), on the citizen's page and on the call center's. */
+export interface CancelFormBody {
+  reason?: string | undefined;
+  otherReason?: string | undefined;
+  secondDose?: string | undefined;
+}
+
+/**
+ * BOOK-8, BOOK-10: checks a cancel form the same way for the citizen and for the call center: a known
+ * reason, its own words when the reason is "other", and what to do with the second dose when there is one.
+ * `unknownReason` is the code for a reason that is not one of ours: the portal says it is invalid, the call
+ * center has always said it is missing, and each keeps its wording.
+ */
+export function checkCancelForm(
+  request: FastifyRequest,
+  body: CancelFormBody,
+  confirmation: { secondDose?: unknown },
+  unknownReason: 'REQUEST_INVALID' | 'FIELD_REQUIRED',
+) {
+  const values = {
+    reason: body.reason,
+    otherReason: body.otherReason?.trim(),
+    secondDose: body.secondDose,
+  };
+  const reason = CANCEL_REASONS.find((known) => known === values.reason);
+  const refusals: Refusal[] = [];
+  if (reason === undefined) {
+    refusals.push({
+      code: values.reason === undefined || values.reason === '' ? 'FIELD_REQUIRED' : unknownReason,
+      field: 'reason',
+      params: { field: text(pageLanguage(request), 'reason') },
+    });
+  }
+  if (reason === 'other') {
+    refusals.push(
+      ...checkFields(request, values, [
+        { name: 'otherReason', label: 'otherReason', schema: CancelBody.properties.reason },
+      ]),
+    );
+  }
+  // BOOK-10: asked on the page itself, so the service's question never reaches the caller in API terms.
+  if (confirmation.secondDose !== undefined) {
+    refusals.push(
+      ...checkFields(request, values, [
+        { name: 'secondDose', label: 'secondDose', schema: CancelBody.properties.secondDose },
+      ]),
+    );
+  }
+  return { values, reason, refusals };
+}
+
+/** The reason a cancelled booking keeps: operators read it in Italian whatever the citizen's language. */
+export const cancelReasonText = (reason: CancelReason, otherReason: string | undefined): string =>
+  reason === 'other' ? (otherReason ?? '') : text('it', `reason_${reason}`);
+
+/**
+ * BOOK-6, BOOK-7: what the slot search checks once the domicile is settled, the same for every booking
+ * flow so that the citizen, a caregiver and an operator are refused in the same words.
+ */
+export function checkSlotSearch(request: FastifyRequest, values: SearchValues): Refusal[] {
+  const refusals = checkFields(request, { cap: values.cap, date: values.date, time: values.time }, [
+    { name: 'cap', label: 'cap', schema: SlotSearchQuery.properties.cap },
+    { name: 'date', label: 'date', schema: SlotSearchQuery.properties.date },
+    { name: 'time', label: 'time', schema: SlotSearchQuery.properties.time },
+  ]);
+  if (!values.accessibility.every(isFeature))
+    refusals.push({
+      code: 'REQUEST_INVALID',
+      field: 'accessibility',
+      params: { field: text(pageLanguage(request), 'needs') },
+    });
+  return refusals;
+}
 
 /**
  * BOOK-6: the domicile chosen so far, one question per page, each answer checked; shared by every booking
@@ -259,18 +334,7 @@ export function registerBookingPages(portal: App, deps: Deps): void {
     const domicile = await resolveDomicileOf(request, values);
     if (domicile.stage !== 'details' || domicile.refusals.length > 0)
       return { ok: false, reply: await showDomicile(request, reply, domicile, values, domicile.refusals) };
-    const language = pageLanguage(request);
-    const refusals = checkFields(request, { cap: values.cap, date: values.date, time: values.time }, [
-      { name: 'cap', label: 'cap', schema: SlotSearchQuery.properties.cap },
-      { name: 'date', label: 'date', schema: SlotSearchQuery.properties.date },
-      { name: 'time', label: 'time', schema: SlotSearchQuery.properties.time },
-    ]);
-    if (!values.accessibility.every(isFeature))
-      refusals.push({
-        code: 'REQUEST_INVALID',
-        field: 'accessibility',
-        params: { field: text(language, 'needs') },
-      });
+    const refusals = checkSlotSearch(request, values);
     if (refusals.length > 0)
       return { ok: false, reply: await showDomicile(request, reply, domicile, values, refusals) };
     try {
@@ -592,36 +656,12 @@ export function registerBookingPages(portal: App, deps: Deps): void {
     async (request, reply) => {
       const code = request.params.code;
       const confirmation = await cancellable(request, code);
-      const language = pageLanguage(request);
-      const values = {
-        reason: request.body.reason,
-        otherReason: request.body.otherReason?.trim(),
-        secondDose: request.body.secondDose,
-      };
-      const reason = CANCEL_REASONS.find((known) => known === values.reason);
-      const refusals: Refusal[] = [];
-      if (reason === undefined) {
-        refusals.push({
-          code: values.reason === undefined || values.reason === '' ? 'FIELD_REQUIRED' : 'REQUEST_INVALID',
-          field: 'reason',
-          params: { field: text(language, 'reason') },
-        });
-      }
-      if (reason === 'other') {
-        refusals.push(
-          ...checkFields(request, values, [
-            { name: 'otherReason', label: 'otherReason', schema: CancelBody.properties.reason },
-          ]),
-        );
-      }
-      // BOOK-10: asked on the page itself, so the service's question never reaches the citizen in API terms.
-      if (confirmation.secondDose !== undefined) {
-        refusals.push(
-          ...checkFields(request, values, [
-            { name: 'secondDose', label: 'secondDose', schema: CancelBody.properties.secondDose },
-          ]),
-        );
-      }
+      const { values, reason, refusals } = checkCancelForm(
+        request,
+        request.body,
+        confirmation,
+        'REQUEST_INVALID',
+      );
       const render = (context: PageContext, errors: readonly FieldError[]) =>
         cancelPage(context, { confirmation, values, errors });
       const here = `/portal/bookings/${code}/cancel`;
@@ -633,8 +673,7 @@ export function registerBookingPages(portal: App, deps: Deps): void {
         await booking.cancel(
           code,
           citizenOf(request).personId,
-          // Operators read the reason in Italian whatever the citizen's language.
-          reason === 'other' ? (values.otherReason ?? '') : text('it', `reason_${reason}`),
+          cancelReasonText(reason, values.otherReason),
           confirmation.secondDose === undefined ? undefined : secondDose,
           actingContextOf(request, clock.now()),
         );

@@ -9,23 +9,20 @@ import { DomainError } from '../../platform/http/problem.ts';
 import type { App } from '../../platform/http/types.ts';
 import type { Role } from '../../platform/auth/roles.ts';
 import type { BookingService } from '../booking/service.ts';
-import { BookBody, BookHeaders, SlotSearchQuery } from '../booking/schemas.ts';
-import { ACCESSIBILITY_FEATURES, type AccessibilityFeature } from '../booking/tables.ts';
+import { BookBody, BookHeaders } from '../booking/schemas.ts';
 import type { BookingChannel } from '../eligibility/plan-file.ts';
 import { listProducts } from '../reference/service.ts';
-import { resolveDomicile, SearchFields, searchValues, type Domicile } from './booking-pages.ts';
-import type { FieldError } from './forms.ts';
 import {
-  checkFields,
-  FormText,
-  HTML_PAGE,
-  pageLanguage,
-  refusalOf,
-  type PageKit,
-  type Refusal,
-} from './kit.ts';
+  checkSlotSearch,
+  isFeature,
+  resolveDomicile,
+  SearchFields,
+  searchValues,
+  type Domicile,
+} from './booking-pages.ts';
+import type { FieldError } from './forms.ts';
+import { checkFields, FormText, HTML_PAGE, refusalOf, type PageKit, type Refusal } from './kit.ts';
 import type { PageContext } from './layout.ts';
-import { text } from './texts.ts';
 import {
   confirmPage,
   domicilePage,
@@ -63,9 +60,6 @@ export interface BookingStepsOptions {
   /** Books the chosen slot; answers where the confirmation is. */
   book: (request: FastifyRequest, party: Party, slotId: number, idempotencyKey: string) => Promise<string>;
 }
-
-const isFeature = (value: string): value is AccessibilityFeature =>
-  (ACCESSIBILITY_FEATURES as readonly string[]).includes(value);
 
 /**
  * The booking steps of BOOK-6..BOOK-9 for someone else than the signed-in citizen alone: a fragile person
@@ -134,17 +128,7 @@ export function registerBookingSteps(
     const domicile = await resolveDomicile(db, regionCode, request, values);
     if (domicile.stage !== 'details' || domicile.refusals.length > 0)
       return showDomicile(request, reply, party, domicile, values, domicile.refusals);
-    const refusals = checkFields(request, { cap: values.cap, date: values.date, time: values.time }, [
-      { name: 'cap', label: 'cap', schema: SlotSearchQuery.properties.cap },
-      { name: 'date', label: 'date', schema: SlotSearchQuery.properties.date },
-      { name: 'time', label: 'time', schema: SlotSearchQuery.properties.time },
-    ]);
-    if (!values.accessibility.every(isFeature))
-      refusals.push({
-        code: 'REQUEST_INVALID',
-        field: 'accessibility',
-        params: { field: text(pageLanguage(request), 'needs') },
-      });
+    const refusals = checkSlotSearch(request, values);
     if (refusals.length > 0) return showDomicile(request, reply, party, domicile, values, refusals);
     try {
       const result = await booking.searchSlots({

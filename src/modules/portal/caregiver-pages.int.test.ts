@@ -7,50 +7,27 @@ import { generatePopulationIntoDatabase } from '../population/service.ts';
 import { EligibilityService } from '../eligibility/service.ts';
 import { seedDemoCapacity } from '../demo/seed.ts';
 import type { App } from '../../platform/http/types.ts';
-import { FormBrowser } from '../../../test/form-browser.ts';
+import type { FormBrowser } from '../../../test/form-browser.ts';
+import {
+  type Citizen,
+  citizensBornBetween,
+  CREMONA,
+  DEMO_CAPACITY_DAY,
+  signInCitizen,
+  valueOf,
+  visibleText,
+} from '../../../test/portal-fixtures.ts';
 
-interface Person {
-  id: number;
-  tax_code: string;
-  health_card_number: string;
-}
-
-const CREMONA = { province: '019', municipalityIstat: '019036', cap: '26100' };
-const DAY = '2021-04-14';
 const HOUR = 60 * 60 * 1000;
-
-function valueOf(page: string, name: string): string {
-  const control = new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(page)?.[0];
-  const value = control === undefined ? undefined : /value="([^"]*)"/.exec(control)?.[1];
-  if (value === undefined) throw new Error(`no control ${name} in the page`);
-  return value;
-}
-
-const visibleText = (page: string): string =>
-  page
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .replaceAll('&#39;', "'")
-    .replaceAll('&amp;', '&');
 
 describeEachDatabase('Citizen portal: caregivers and group booking', (database) => {
   let app: App;
   let clock: Awaited<ReturnType<typeof buildTestApp>>['clock'];
-  let fragile: Person;
-  let carers: Person[];
-  let stranger: Person;
+  let fragile: Citizen;
+  let carers: Citizen[];
+  let stranger: Citizen;
 
-  const signIn = async (person: Person): Promise<FormBrowser> => {
-    const browser = new FormBrowser(app);
-    const start = await browser.follow(
-      await browser.post('/portal/sign-in', {
-        taxCode: person.tax_code,
-        healthCardNumber: person.health_card_number,
-      }),
-    );
-    expect(start.statusCode).toBe(200);
-    return browser;
-  };
+  const signIn = (person: Citizen): Promise<FormBrowser> => signInCitizen(app, person);
 
   beforeAll(async () => {
     await loadReferenceData(database());
@@ -61,15 +38,10 @@ describeEachDatabase('Citizen portal: caregivers and group booking', (database) 
     clock = built.clock;
     await new EligibilityService(database().db, built.clock, '03').loadShippedPlanVersions();
     await seedDemoCapacity(database(), built.clock, () => undefined);
-    const young = (
-      await sql<Person>`SELECT id, tax_code, health_card_number FROM persons WHERE health_card_number IS NOT NULL
-        AND status = 'active' AND birth_date BETWEEN '1965-01-01' AND '1995-12-31'
-        AND NOT EXISTS (SELECT 1 FROM entitlements e WHERE e.person_id = persons.id) ORDER BY id LIMIT 6`.execute(
-        database().db,
-      )
-    ).rows;
-    if (young.length < 6) throw new Error('the population lacks the people needed');
-    [fragile, stranger] = young as [Person, Person];
+    const young = await citizensBornBetween(database(), '1965-01-01', '1995-12-31', 6, {
+      withoutEntitlements: true,
+    });
+    [fragile, stranger] = young as [Citizen, Citizen];
     carers = young.slice(2);
   });
 
@@ -104,7 +76,7 @@ describeEachDatabase('Citizen portal: caregivers and group booking', (database) 
     browser = await signIn(fragile);
     const links = await browser.get('/portal/caregivers');
     const token = valueOf(links.body, '_csrf');
-    const link = (person: Person, declared = true) =>
+    const link = (person: Citizen, declared = true) =>
       browser.post('/portal/caregivers/links', {
         _csrf: token,
         linkTaxCode: person.tax_code,
@@ -112,12 +84,12 @@ describeEachDatabase('Citizen portal: caregivers and group booking', (database) 
         relation: 'caregiver',
         ...(declared ? { declaration: 'yes' } : {}),
       });
-    const noDeclaration = await link(carers[0] as Person, false);
+    const noDeclaration = await link(carers[0] as Citizen, false);
     expect(noDeclaration.statusCode).toBe(400);
     expect(noDeclaration.body).toContain('href="#declaration-0"');
     const wrongCard = await browser.post('/portal/caregivers/links', {
       _csrf: token,
-      linkTaxCode: (carers[0] as Person).tax_code,
+      linkTaxCode: (carers[0] as Citizen).tax_code,
       linkHealthCardNumber: '80380000000000000000',
       relation: 'caregiver',
       declaration: 'yes',
@@ -129,7 +101,7 @@ describeEachDatabase('Citizen portal: caregivers and group booking', (database) 
       const done = await browser.follow(await link(carer));
       expect(visibleText(done.body)).toContain('Persona collegata');
     }
-    const fourth = await link(carers[3] as Person);
+    const fourth = await link(carers[3] as Citizen);
     expect(fourth.statusCode).toBe(409);
     expect(visibleText(fourth.body)).toContain('al massimo 3 conviventi o caregiver');
 
@@ -151,7 +123,7 @@ describeEachDatabase('Citizen portal: caregivers and group booking', (database) 
       }),
     );
     expect(visibleText(removed.body)).toContain('Posti ancora liberi: 1 su 3');
-    expect((await link(carers[3] as Person)).statusCode).toBe(303);
+    expect((await link(carers[3] as Citizen)).statusCode).toBe(303);
   });
 
   it('ELIG-13 BOOK-9 the fragile person books with 3 caregivers at one hub, consecutive times, and sees everybody’s code', async () => {
@@ -161,7 +133,7 @@ describeEachDatabase('Citizen portal: caregivers and group booking', (database) 
     expect(people).toHaveLength(4);
     expect(people).toContain('self');
     const query = (extra: Record<string, string> = {}) => {
-      const params = new URLSearchParams({ ...CREMONA, date: DAY, time: '10:00', ...extra });
+      const params = new URLSearchParams({ ...CREMONA, date: DEMO_CAPACITY_DAY, time: '10:00', ...extra });
       for (const value of people) params.append('people', value);
       return params.toString();
     };

@@ -8,52 +8,26 @@ import { EligibilityService } from '../eligibility/service.ts';
 import { seedDemoCapacity } from '../demo/seed.ts';
 import type { App } from '../../platform/http/types.ts';
 import { FormBrowser, HTML } from '../../../test/form-browser.ts';
-
-interface Person {
-  id: number;
-  tax_code: string;
-  health_card_number: string;
-}
-
-/** Cremona, its CAP and a day the demo capacity opens, at the test clock (2021-04-10). */
-const CREMONA = { province: '019', municipalityIstat: '019036', cap: '26100' };
-const DAY = '2021-04-14';
-
-/** The value of a form control in the page, by its name (the first one for radios). */
-function valueOf(page: string, name: string): string {
-  const control = new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(page)?.[0];
-  const value = control === undefined ? undefined : /value="([^"]*)"/.exec(control)?.[1];
-  if (value === undefined) throw new Error(`no control ${name} in the page`);
-  return value;
-}
-
-const visibleText = (page: string): string =>
-  page
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .replaceAll('&#39;', "'")
-    .replaceAll('&quot;', '"')
-    .replaceAll('&amp;', '&');
+import {
+  type Citizen,
+  citizensBornBetween,
+  elderlyCitizens,
+  CREMONA,
+  DEMO_CAPACITY_DAY,
+  signInCitizen,
+  valueOf,
+  visibleText,
+} from '../../../test/portal-fixtures.ts';
 
 describeEachDatabase('Citizen portal', (database) => {
   let app: App;
-  let elderly: Person[];
-  let young: Person;
+  let elderly: Citizen[];
+  let young: Citizen;
 
-  const signIn = async (person: Person): Promise<FormBrowser> => {
-    const browser = new FormBrowser(app);
-    const start = await browser.follow(
-      await browser.post('/portal/sign-in', {
-        taxCode: person.tax_code,
-        healthCardNumber: person.health_card_number,
-      }),
-    );
-    expect(start.statusCode).toBe(200);
-    return browser;
-  };
+  const signIn = (person: Citizen): Promise<FormBrowser> => signInCitizen(app, person);
 
   const hubsQuery = (extra: Record<string, string> = {}) =>
-    new URLSearchParams({ ...CREMONA, date: DAY, time: '10:00', ...extra }).toString();
+    new URLSearchParams({ ...CREMONA, date: DEMO_CAPACITY_DAY, time: '10:00', ...extra }).toString();
 
   /** Search, pick the first hub offered, confirm: the booking page it lands on. */
   const bookFirstHub = async (browser: FormBrowser) => {
@@ -80,22 +54,10 @@ describeEachDatabase('Citizen portal', (database) => {
     app = built.app;
     await new EligibilityService(database().db, built.clock, '03').loadShippedPlanVersions();
     await seedDemoCapacity(database(), built.clock, () => undefined);
-    elderly = (
-      await sql<Person>`SELECT id, tax_code, health_card_number FROM persons WHERE health_card_number IS NOT NULL
-        AND status = 'active' AND birth_date BETWEEN '1942-01-01' AND '1946-12-31' ORDER BY id LIMIT 6`.execute(
-        database().db,
-      )
-    ).rows;
-    const youngRow = (
-      await sql<Person>`SELECT id, tax_code, health_card_number FROM persons WHERE health_card_number IS NOT NULL
-        AND status = 'active' AND birth_date BETWEEN '1985-01-01' AND '1995-12-31'
-        AND NOT EXISTS (SELECT 1 FROM entitlements e WHERE e.person_id = persons.id) ORDER BY id LIMIT 1`.execute(
-        database().db,
-      )
-    ).rows[0];
-    if (elderly.length < 6 || youngRow === undefined)
-      throw new Error('the population lacks the people needed');
-    young = youngRow;
+    elderly = await elderlyCitizens(database(), 6);
+    [young] = (await citizensBornBetween(database(), '1985-01-01', '1995-12-31', 1, {
+      withoutEntitlements: true,
+    })) as [Citizen];
   });
 
   it('UX-3 a citizen books without JavaScript: sign-in, can I book, domicile step by step, hubs, confirm, confirmation', async () => {
@@ -159,18 +121,18 @@ describeEachDatabase('Citizen portal', (database) => {
   });
 
   it('BOOK-9 the confirmation form sent twice books once', async () => {
-    const browser = await signIn(elderly[1] as Person);
+    const browser = await signIn(elderly[1] as Citizen);
     const { posted, form } = await bookFirstHub(browser);
     const again = await browser.post('/portal/book/confirm', form);
     expect(again.statusCode).toBe(303);
     expect(again.headers.location).toBe(posted.headers.location);
     const count = await sql<{ n: number }>`SELECT count(*)::int AS n FROM bookings
-      WHERE person_id = ${(elderly[1] as Person).id} AND dose_number = 1`.execute(database().db);
+      WHERE person_id = ${(elderly[1] as Citizen).id} AND dose_number = 1`.execute(database().db);
     expect(count.rows[0]?.n).toBe(1);
   });
 
   it('SEC-3 a form post without the session’s CSRF token is refused and changes nothing', async () => {
-    const person = elderly[2] as Person;
+    const person = elderly[2] as Citizen;
     const browser = await signIn(person);
     const hubs = await browser.get(`/portal/book/hubs?${hubsQuery()}`);
     const slotId = valueOf(hubs.body, 'slotId');
@@ -216,7 +178,7 @@ describeEachDatabase('Citizen portal', (database) => {
     expect(page.body).toContain('&lt;SCRIPT&gt;ALERT(1)&lt;/SCRIPT&gt;');
     expect(page.body).toContain('&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
 
-    const citizen = await signIn(elderly[3] as Person);
+    const citizen = await signIn(elderly[3] as Citizen);
     const found = await citizen.get(
       `/portal/bookings?code=${encodeURIComponent('<img src=x onerror=alert(1)>')}`,
     );
@@ -246,7 +208,7 @@ describeEachDatabase('Citizen portal', (database) => {
   });
 
   it('SEC-3 a wrong card gets the one uniform refusal, on the page', async () => {
-    const person = elderly[4] as Person;
+    const person = elderly[4] as Citizen;
     const browser = new FormBrowser(app);
     const wrong = `${person.health_card_number.slice(0, -1)}${person.health_card_number.endsWith('0') ? '1' : '0'}`;
     const page = await browser.post('/portal/sign-in', { taxCode: person.tax_code, healthCardNumber: wrong });
@@ -270,7 +232,7 @@ describeEachDatabase('Citizen portal', (database) => {
   });
 
   it('BOOK-6 a CAP of another municipality is refused at the CAP field, in the catalogue’s words', async () => {
-    const browser = await signIn(elderly[5] as Person);
+    const browser = await signIn(elderly[5] as Citizen);
     const page = await browser.get(`/portal/book/hubs?${hubsQuery({ cap: '20121' })}`);
     expect(page.statusCode).toBe(400);
     expect(page.body).toContain('href="#cap"');
@@ -283,7 +245,7 @@ describeEachDatabase('Citizen portal', (database) => {
   });
 
   it('BOOK-8 BOOK-10 a citizen reschedules, then cancels deciding about the second dose, and the API agrees', async () => {
-    const person = elderly[0] as Person;
+    const person = elderly[0] as Citizen;
     const browser = await signIn(person);
     const start = await browser.get('/portal/start');
     const code = /href="\/portal\/bookings\/([A-Z0-9]{8})"/.exec(start.body)?.[1] ?? '';
@@ -334,11 +296,11 @@ describeEachDatabase('Citizen portal', (database) => {
   });
 
   it('SEC-2 a citizen cannot open someone else’s booking from the pages', async () => {
-    const owner = await signIn(elderly[1] as Person);
+    const owner = await signIn(elderly[1] as Citizen);
     const code =
       /href="\/portal\/bookings\/([A-Z0-9]{8})"/.exec((await owner.get('/portal/start')).body)?.[1] ?? '';
     expect(code).toMatch(/^[A-Z0-9]{8}$/);
-    const other = await signIn(elderly[3] as Person);
+    const other = await signIn(elderly[3] as Citizen);
     for (const url of [`/portal/bookings/${code}`, `/portal/bookings/${code}/cancel`]) {
       const page = await other.get(url);
       expect(page.statusCode).toBe(404);
@@ -393,7 +355,7 @@ describeEachDatabase('Citizen portal', (database) => {
   });
 
   it('SEC-3 signing out ends the session at once', async () => {
-    const browser = await signIn(elderly[4] as Person);
+    const browser = await signIn(elderly[4] as Citizen);
     const start = await browser.get('/portal/start');
     const token = browser.cookies.get('vaxhub_session') ?? '';
     const out = await browser.follow(

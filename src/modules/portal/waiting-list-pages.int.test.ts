@@ -11,49 +11,24 @@ import { NoShowService } from '../waiting-list/no-shows.ts';
 import { systemContext } from '../../platform/audit/audit.ts';
 import type { fixedClock } from '../../platform/clock.ts';
 import type { App } from '../../platform/http/types.ts';
-import { FormBrowser } from '../../../test/form-browser.ts';
-
-interface Person {
-  id: number;
-  tax_code: string;
-  health_card_number: string;
-}
-
-const CREMONA = { province: '019', municipalityIstat: '019036', cap: '26100' };
-
-function valueOf(page: string, name: string): string {
-  const control = new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(page)?.[0];
-  const value = control === undefined ? undefined : /value="([^"]*)"/.exec(control)?.[1];
-  if (value === undefined) throw new Error(`no control ${name} in the page`);
-  return value;
-}
-
-const visibleText = (page: string): string =>
-  page
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .replaceAll('&#39;', "'")
-    .replaceAll('&quot;', '"')
-    .replaceAll('&amp;', '&');
+import type { FormBrowser } from '../../../test/form-browser.ts';
+import {
+  type Citizen,
+  elderlyCitizens,
+  CREMONA,
+  signInCitizen,
+  valueOf,
+  visibleText,
+} from '../../../test/portal-fixtures.ts';
 
 describeEachDatabase('Citizen portal: waiting list and no-shows', (database) => {
   let app: App;
   let clock: ReturnType<typeof fixedClock>;
-  let people: Person[];
+  let people: Citizen[];
   let cremona: number;
   let booking: BookingService;
 
-  const signIn = async (person: Person): Promise<FormBrowser> => {
-    const browser = new FormBrowser(app);
-    const start = await browser.follow(
-      await browser.post('/portal/sign-in', {
-        taxCode: person.tax_code,
-        healthCardNumber: person.health_card_number,
-      }),
-    );
-    expect(start.statusCode).toBe(200);
-    return browser;
-  };
+  const signIn = (person: Citizen): Promise<FormBrowser> => signInCitizen(app, person);
   const openDay = (day: string, opensAt: string, closesAt: string, stations: number) =>
     booking.setHubDay(
       cremona,
@@ -68,7 +43,7 @@ describeEachDatabase('Citizen portal: waiting list and no-shows', (database) => 
       },
       systemContext('test', clock.now()),
     );
-  const person = (index: number): Person => {
+  const person = (index: number): Citizen => {
     const found = people[index];
     if (found === undefined) throw new Error(`no person ${index}`);
     return found;
@@ -100,12 +75,7 @@ describeEachDatabase('Citizen portal: waiting list and no-shows', (database) => 
     // Second doses of Vaxzevria, 84 days after the first-dose days below.
     await openDay('2021-07-07', '08:00', '12:00', 10);
     await openDay('2021-07-10', '08:00', '12:00', 10);
-    people = (
-      await sql<Person>`SELECT id, tax_code, health_card_number FROM persons WHERE health_card_number IS NOT NULL
-        AND status = 'active' AND birth_date BETWEEN '1942-01-01' AND '1946-12-31' ORDER BY id LIMIT 3`.execute(
-        database().db,
-      )
-    ).rows.map((row) => ({ ...row, id: Number(row.id) }));
+    people = await elderlyCitizens(database(), 3);
   });
 
   it('BOOK-13 UX-3 when the search finds nothing the citizen joins the waiting list, then accepts the offer without JavaScript', async () => {

@@ -1,23 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { describeEachDatabase } from '../../../test/databases.ts';
-import { buildTestApp, ensureStaffOfEveryRole, signInStaff } from '../../../test/app.ts';
-import { loadReferenceData } from '../reference/service.ts';
-import { generatePopulationIntoDatabase } from '../population/service.ts';
+import { nationalEnv, seedRegionOfNation, startNationalSimulator } from '../../../test/national-fixture.ts';
+import { buildTestApp, signInStaff } from '../../../test/app.ts';
 import { EligibilityService } from '../eligibility/service.ts';
-import { createLogger } from '../../platform/logging.ts';
 import { fixedClock } from '../../platform/clock.ts';
 import type { App } from '../../platform/http/types.ts';
-import { buildNationalApp } from '../../national/app.ts';
-import { DEVELOPMENT_ADMIN_TOKEN, DEVELOPMENT_API_TOKEN, loadNationalConfig } from '../../national/config.ts';
-import { seedNationalRegistry } from '../../national/seed.ts';
-import { openMigratedNationalTestDatabase } from '../../national/test-databases.ts';
+import { DEVELOPMENT_ADMIN_TOKEN, DEVELOPMENT_API_TOKEN } from '../../national/config.ts';
 import type { NationalDatabase } from '../../national/db.ts';
 import { retryDelayMs } from './national-sync.ts';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { ensureSigningCertificates } from '../certificates/signing-certificates.ts';
 import { CONSENT } from '../../../test/registry-fixtures.ts';
 
 const NOW = '2022-01-20T12:00:00Z';
@@ -120,33 +111,14 @@ describeEachDatabase('NAT-1..4 national flows against the simulator', (database)
   };
 
   beforeAll(async () => {
-    nationalDb = await openMigratedNationalTestDatabase('pglite');
     // The same generator and seed on both sides: the nation and the region know the same people.
-    await seedNationalRegistry(nationalDb, {
-      regionPeople: PEOPLE,
-      regionSeed: SEED,
-      otherRegionPeople: 4,
-      aire: 2,
-      foreigners: 2,
-    });
-    national = await buildNationalApp({
-      config: loadNationalConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
-      database: nationalDb,
-      clock: fixedClock(NOW),
-      logger: createLogger('silent'),
-      signing: await ensureSigningCertificates({ dir: await mkdtemp(path.join(tmpdir(), 'vaxhub-dgc-')) }),
-    });
-    const nationalUrl = await national.listen({ host: '127.0.0.1', port: 0 });
-    await loadReferenceData(database());
-    await generatePopulationIntoDatabase(database(), { people: PEOPLE, seed: SEED });
-    usernames = await ensureStaffOfEveryRole(database());
+    const nation = { regionPeople: PEOPLE, regionSeed: SEED, otherRegionPeople: 4, aire: 2, foreigners: 2 };
+    const simulator = await startNationalSimulator(NOW, nation);
+    ({ app: national, db: nationalDb } = simulator);
+    usernames = await seedRegionOfNation(database(), nation);
     ({ app } = await buildTestApp(database(), {
       now: NOW,
-      env: {
-        NATIONAL_URL: nationalUrl,
-        NATIONAL_API_TOKEN: DEVELOPMENT_API_TOKEN,
-        NATIONAL_TIMEOUT_MS: '500',
-      },
+      env: nationalEnv(simulator, 500),
     }));
     const clock = fixedClock(NOW);
     await new EligibilityService(database().db, clock, '03').loadShippedPlanVersions();

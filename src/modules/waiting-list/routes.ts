@@ -8,7 +8,8 @@ import { systemContext } from '../../platform/audit/audit.ts';
 import { romeDate } from '../../platform/clock.ts';
 import { PeriodicJob } from '../../platform/background.ts';
 import { EligibilityService } from '../eligibility/service.ts';
-import { BOOKING_CHANNELS, type BookingChannel } from '../eligibility/plan-file.ts';
+import { bookingChannelOf, requireHubScope } from '../booking/acting-for.ts';
+import { citizenScope, personOf } from '../../platform/http/person-of.ts';
 import { BookingService, type Confirmation } from '../booking/service.ts';
 import { WaitingListService, type OfferDetails } from './service.ts';
 import { NoShowService } from './no-shows.ts';
@@ -52,22 +53,6 @@ const AREA_ADMINS: readonly Role[] = ['asl_admin', 'region_admin'];
 const HUB_MANAGERS: readonly Role[] = ['asl_admin', 'point_admin'];
 /** A standby call's answer: the person, the call center, or the hub's staff who phoned them. */
 const ANSWERERS: readonly Role[] = [...PEOPLE, ...HUB_MANAGERS];
-
-function channelOf(request: FastifyRequest): BookingChannel {
-  const actor = request.actor;
-  const channel = actor.kind === 'anonymous' ? 'web' : actor.channel;
-  return BOOKING_CHANNELS.find((known) => known === channel) ?? 'call_center';
-}
-
-/** Citizens act on themselves only (SEC-2); staff name the person they identified. */
-function personOf(request: FastifyRequest, personId: number | undefined): number {
-  if (request.actor.kind === 'citizen') return request.actor.personId;
-  if (personId === undefined) throw new DomainError('PERSON_REQUIRED', { pointer: '/personId' });
-  return personId;
-}
-
-const citizenScope = (request: FastifyRequest): number | undefined =>
-  request.actor.kind === 'citizen' ? request.actor.personId : undefined;
 
 export const entryView = (entry: EntryRow): Static<typeof EntryView> => ({
   id: entry.id,
@@ -177,16 +162,7 @@ export const waitingListRoutes: ModuleRoutes = (app, deps) => {
   }
   app.addHook('onClose', () => job.stop());
 
-  /** SEC-2: a point admin manages their own points, an ASL admin the points of their authority. */
-  const requireHubScope = async (request: FastifyRequest, pointId: number): Promise<void> => {
-    const actor = request.actor;
-    if (actor.kind !== 'staff' || (actor.role !== 'point_admin' && actor.role !== 'asl_admin')) return;
-    const allowed =
-      actor.role === 'point_admin'
-        ? actor.vaccinationPointIds.includes(pointId)
-        : actor.healthAuthorityCodes.includes(await booking.healthAuthorityOf(pointId));
-    if (!allowed) throw new DomainError('HUB_OUT_OF_SCOPE', { pointer: '/pointId' });
-  };
+  const hubAuthority = (pointId: number) => booking.healthAuthorityOf(pointId);
 
   // ------------------------------------------------------------------------------------------------
   // BOOK-13 waiting list
@@ -211,7 +187,7 @@ export const waitingListRoutes: ModuleRoutes = (app, deps) => {
           municipalityIstat: request.body.municipalityIstat,
           cap: request.body.cap,
           accessibility: request.body.accessibility,
-          channel: channelOf(request),
+          channel: bookingChannelOf(request),
         },
         context(request),
       );
@@ -276,7 +252,7 @@ export const waitingListRoutes: ModuleRoutes = (app, deps) => {
       const result = await waitingList.accept(
         request.params.offerId,
         citizenScope(request),
-        channelOf(request),
+        bookingChannelOf(request),
         context(request),
       );
       return reply.code(result.created ? 201 : 200).send(appointmentView(result.confirmation));
@@ -384,14 +360,14 @@ export const waitingListRoutes: ModuleRoutes = (app, deps) => {
       config: { access: HUB_MANAGERS },
     },
     async (request) => {
-      await requireHubScope(request, request.params.pointId);
+      await requireHubScope(request, request.params.pointId, hubAuthority);
       const result = await noShows.markDay(request.params.pointId, request.params.day, context(request));
       return { pointId: request.params.pointId, day: request.params.day, marked: result.marked };
     },
   );
 
   const noShowView = async (request: FastifyRequest, code: string): Promise<Static<typeof NoShowView>> => {
-    const details = await noShows.details(code, citizenScope(request), channelOf(request));
+    const details = await noShows.details(code, citizenScope(request), bookingChannelOf(request));
     return {
       code: details.booking.code,
       startsAt: details.booking.starts_at.toISOString(),
@@ -449,7 +425,7 @@ export const waitingListRoutes: ModuleRoutes = (app, deps) => {
         request.params.code,
         citizenScope(request),
         request.body.slotId,
-        channelOf(request),
+        bookingChannelOf(request),
         context(request),
       );
       return reply.code(result.created ? 201 : 200).send(appointmentView(result.confirmation));
@@ -478,7 +454,7 @@ export const waitingListRoutes: ModuleRoutes = (app, deps) => {
           personId: personOf(request, request.body.personId),
           pointId: request.body.pointId,
           day: request.body.day,
-          channel: channelOf(request),
+          channel: bookingChannelOf(request),
         },
         context(request),
       );
@@ -541,7 +517,7 @@ export const waitingListRoutes: ModuleRoutes = (app, deps) => {
       config: { access: HUB_MANAGERS },
     },
     async (request) => {
-      await requireHubScope(request, request.params.pointId);
+      await requireHubScope(request, request.params.pointId, hubAuthority);
       const result = await standby.list(request.params.pointId, request.params.day);
       return {
         pointId: request.params.pointId,
@@ -567,7 +543,7 @@ export const waitingListRoutes: ModuleRoutes = (app, deps) => {
       config: { access: HUB_MANAGERS },
     },
     async (request) => {
-      await requireHubScope(request, request.params.pointId);
+      await requireHubScope(request, request.params.pointId, hubAuthority);
       const result = await standby.call(request.params.pointId, request.params.day, context(request));
       return { freePlaces: result.freePlaces, called: result.called.map(standbyView) };
     },
@@ -594,7 +570,7 @@ export const waitingListRoutes: ModuleRoutes = (app, deps) => {
         request.params.callId,
         citizenScope(request),
         request.body.outcome,
-        channelOf(request),
+        bookingChannelOf(request),
         context(request),
       );
       return {
