@@ -194,6 +194,7 @@ describe('authority console in a real browser', () => {
       ['/console/late-records', 'console-authority-late-records'],
       ['/console/messages', 'console-authority-messages'],
       ['/console/outreach', 'console-authority-outreach'],
+      ['/console/outreach/new', 'console-authority-outreach-new'],
       ['/console/waiting-list', 'console-authority-waiting-list'],
     ] as const) {
       await page.goto(`${server.url}${url}`);

@@ -42,6 +42,7 @@ function campaignsPage(context: PageContext, role: StaffRole, campaigns: readonl
     current: '/console/outreach',
     body: html`<h1>${t(context, 'campaignsTitle')}</h1>
       <p class="lead">${t(context, 'campaignsIntro')}</p>
+      <p><a class="btn btn-primary" href="/console/outreach/new">${t(context, 'oaNewLink')}</a></p>
       <div class="table-responsive">
         <table class="table table-sm">
           <caption>
@@ -66,7 +67,7 @@ function campaignsPage(context: PageContext, role: StaffRole, campaigns: readonl
                 : campaigns.map(
                     (campaign) =>
                       html`<tr>
-                        <th scope="row">${campaign.name}</th>
+                        <th scope="row"><a href="/console/outreach/${campaign.id}">${campaign.name}</a></th>
                         <td>${campaign.authority}</td>
                         <td>${formatDay(context, campaign.deadline)}</td>
                         <td>

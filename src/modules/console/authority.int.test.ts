@@ -476,7 +476,9 @@ describeEachDatabase('authority console', (database) => {
     const { browser } = await signIn(usernames.asl_admin);
     const page = await browser.get('/console/outreach');
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('<th scope="row">Fragili non ancora prenotati</th>');
+    expect(page.body).toMatch(
+      /<th scope="row"><a href="\/console\/outreach\/\d+">Fragili non ancora prenotati<\/a><\/th>/,
+    );
     const { browser: other } = await signIn(OTHER_ADMIN);
     const theirs = await other.get('/console/outreach');
     expect(theirs.statusCode).toBe(200);

@@ -20,6 +20,8 @@ import { AUTHORITY_ROLES, formatDay, formatDuration, formatNumber, formatShare }
 import { addDays, authoritiesOf } from './authority-pages.ts';
 import { staffOf } from './routes.ts';
 import { consolePage } from './views.ts';
+import { noShowsFigure } from './no-show-figure.ts';
+import { noShowsPerHubDay } from '../waiting-list/repo.ts';
 
 defineProblems({
   DASHBOARD_PERIOD_INVALID: problem(
@@ -467,9 +469,12 @@ export function registerDashboardPages(
         return formFailed(request, reply, refusals, 'query', (context, errors) =>
           render(context, errors, null),
         );
-      const rows = await exportsService.bookingCapacity({ ...values, points: await pointScope(request) });
+      const points = await pointScope(request);
+      const rows = await exportsService.bookingCapacity({ ...values, points });
+      const noShows = await noShowsPerHubDay(database.db, { ...values, points });
       const context = await pageContext(request);
-      return sendPage(reply, 200, render(context, [], capacityFigures(context, rows)));
+      const figures = html`${capacityFigures(context, rows)} ${noShowsFigure(context, noShows)}`;
+      return sendPage(reply, 200, render(context, [], figures));
     },
   );
 

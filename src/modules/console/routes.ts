@@ -17,6 +17,7 @@ import { registerDashboardPages } from './dashboard-pages.ts';
 import { registerCallCenterPages } from './call-center-pages.ts';
 import { registerCapacityChangePages } from './capacity-change-pages.ts';
 import { registerAccessibilityAdminPages } from './accessibility-admin-pages.ts';
+import { registerOutreachAdminPages } from './outreach-admin-pages.ts';
 
 /** Every staff role: the console's own pages (home, sign-out) are open to all of them. */
 export const STAFF = STAFF_ROLES;
@@ -154,6 +155,7 @@ export const consoleRoutes: ModuleRoutes = async (app, { database, config, clock
       registerCallCenterPages(console, { kit, database, config, clock });
       registerCapacityChangePages(console, { kit, database, config, clock });
       registerAccessibilityAdminPages(console, { kit, database, config, clock });
+      registerOutreachAdminPages(console, { kit, database, config, clock });
 
       done();
     },

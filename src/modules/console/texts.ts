@@ -4,6 +4,8 @@ import { VACCINATION_POINT_TEXTS } from './vaccination-point-texts.ts';
 import { AUTHORITY_TEXTS, DASHBOARD_TEXTS } from './authority-texts.ts';
 import { CALL_CENTER_TEXTS } from './call-center-texts.ts';
 import { ACCESSIBILITY_ADMIN_TEXTS, CAPACITY_CHANGE_TEXTS } from './capacity-access-texts.ts';
+import { OUTREACH_ADMIN_TEXTS } from './outreach-admin-texts.ts';
+import { NO_SHOW_TEXTS } from './no-show-texts.ts';
 
 /**
  * The staff consoles' words, in the same catalogue as the portal's (portal/texts.ts merges them), so that
@@ -30,6 +32,8 @@ export const CONSOLE_TEXTS = {
   ...CALL_CENTER_TEXTS,
   ...CAPACITY_CHANGE_TEXTS,
   ...ACCESSIBILITY_ADMIN_TEXTS,
+  ...OUTREACH_ADMIN_TEXTS,
+  ...NO_SHOW_TEXTS,
   consoleName: { it: 'Console vaccinazioni', en: 'Vaccination console' },
   consoleTagline: { it: 'Per gli operatori del servizio sanitario', en: 'For health-service staff' },
   consoleSignInTitle: { it: 'Accesso operatori', en: 'Staff sign-in' },

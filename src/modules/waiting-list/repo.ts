@@ -320,3 +320,33 @@ export const auditJson = (context: ActingContext): string =>
     correlation_id: context.correlationId,
     occurred_at: context.now.toISOString(),
   });
+
+/** UX-5: no-shows per hub and day over a period (rebooked ones among them), for the points in scope (null: all). */
+export interface NoShowsRow {
+  pointName: string;
+  day: string;
+  noShows: number;
+  rebooked: number;
+}
+
+export async function noShowsPerHubDay(
+  db: Db,
+  filter: { from: string; to: string; points: readonly number[] | null },
+): Promise<NoShowsRow[]> {
+  if (filter.points !== null && filter.points.length === 0) return [];
+  const inScope =
+    filter.points === null ? sql`` : sql`AND n.vaccination_point_id IN (${sql.join(filter.points)})`;
+  const result = await sql<{ point_name: string; day: string; no_shows: string; rebooked: string }>`
+    SELECT p.name AS point_name, to_char(n.day, 'YYYY-MM-DD') AS day,
+           count(*) AS no_shows, count(n.rebooked_booking_id) AS rebooked
+    FROM booking_no_shows n JOIN vaccination_points p ON p.id = n.vaccination_point_id
+    WHERE n.day BETWEEN ${filter.from}::date AND ${filter.to}::date ${inScope}
+    GROUP BY p.name, n.day
+    ORDER BY p.name, n.day`.execute(db);
+  return result.rows.map((row) => ({
+    pointName: row.point_name,
+    day: row.day,
+    noShows: Number(row.no_shows),
+    rebooked: Number(row.rebooked),
+  }));
+}

@@ -23,6 +23,7 @@ import {
   dueOffers,
   enqueueOfferMessage,
   entriesOfArea,
+  noShowsPerHubDay,
   entryById,
   freeCandidates,
   holdPlace,
@@ -347,6 +348,11 @@ export class WaitingListService {
   }
 
   /** BOOK-13: the area's list for its health authority, in queue order, with each open offer. */
+  /** UX-5: no-shows per hub and day over a period, for the reader's points (null: the region's). */
+  async noShowsPerHubDay(filter: { from: string; to: string; points: readonly number[] | null }) {
+    return noShowsPerHubDay(this.db, filter);
+  }
+
   async listArea(area: string, status: EntryStatus, limit: number, offset: number) {
     return entriesOfArea(this.db, area, status, limit, offset);
   }
