@@ -54,6 +54,12 @@ export const HubDayBody = Type.Object(
       ),
       { maxItems: 20 },
     ),
+    reopenClosedPlaces: Type.Optional(
+      Type.Boolean({
+        description:
+          'BOOK-12: lift the limits capacity changes left on the day’s slots; without it a closed day stays closed',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

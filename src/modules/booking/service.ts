@@ -106,6 +106,8 @@ export interface HubDayInput {
   minutesPerVaccination: number;
   slotMinutes: number;
   stock: { product: string; doses: number }[];
+  /** BOOK-12: lift the limits capacity changes left on the day's slots (a closed day opens again). */
+  reopenClosedPlaces?: boolean;
 }
 
 export interface SlotSearch {
@@ -239,6 +241,7 @@ export class BookingService {
           eb.fn.countAll<number>().as('slots'),
           eb.fn.coalesce(eb.fn.sum<number>('capacity'), eb.lit(0)).as('capacity'),
           eb.fn.coalesce(eb.fn.sum<number>('booked'), eb.lit(0)).as('booked'),
+          eb.fn.count<number>('capacity_limit').as('limited'),
         ])
         .where('vaccination_point_id', '=', pointId)
         .where('day', '=', day)
@@ -257,6 +260,8 @@ export class BookingService {
       slots: Number(places.slots),
       capacity: Number(places.capacity),
       booked: Number(places.booked),
+      /** BOOK-12: slots a capacity change limited; re-saving the day keeps them so unless reopened. */
+      limitedSlots: Number(places.limited),
       stock,
     };
   }
@@ -306,27 +311,39 @@ export class BookingService {
       const planned = slotsOfDay(day, input);
       const existing = await trx
         .selectFrom('slots')
-        .select(['id', 'starts_at', 'capacity', 'booked'])
+        .select(['id', 'starts_at', 'capacity', 'booked', 'capacity_limit'])
         .where('vaccination_point_id', '=', pointId)
         .where('day', '=', day)
         .forUpdate()
         .execute();
       const plannedByStart = new Map(planned.map((slot) => [slot.startsAt.getTime(), slot.capacity]));
+      const reopen = input.reopenClosedPlaces === true;
+      // BOOK-12: a place a capacity change took away stays away until the day is reopened on purpose.
+      const limitOf = (slot: (typeof existing)[number]) => (reopen ? null : slot.capacity_limit);
+      const capacityOf = (slot: (typeof existing)[number]) => {
+        const planned = plannedByStart.get(slot.starts_at.getTime());
+        const limit = limitOf(slot);
+        return planned === undefined || limit === null ? planned : Math.min(planned, limit);
+      };
       let affected = 0;
-      for (const slot of existing) {
-        const capacity = plannedByStart.get(slot.starts_at.getTime()) ?? 0;
-        affected += Math.max(0, slot.booked - capacity);
-      }
+      for (const slot of existing) affected += Math.max(0, slot.booked - (capacityOf(slot) ?? 0));
       if (affected > 0) throw new DomainError('HUB_DAY_WOULD_DROP_BOOKINGS', { params: { affected } });
       const existingStarts = new Set(existing.map((slot) => slot.starts_at.getTime()));
       const gone = existing
         .filter((slot) => !plannedByStart.has(slot.starts_at.getTime()))
         .map((slot) => slot.id);
       if (gone.length > 0) await trx.deleteFrom('slots').where('id', 'in', gone).execute();
+      let capacity = 0;
       for (const slot of existing) {
-        const capacity = plannedByStart.get(slot.starts_at.getTime());
-        if (capacity !== undefined && capacity !== slot.capacity) {
-          await trx.updateTable('slots').set({ capacity }).where('id', '=', slot.id).execute();
+        const slotCapacity = capacityOf(slot);
+        if (slotCapacity === undefined) continue;
+        capacity += slotCapacity;
+        if (slotCapacity !== slot.capacity || limitOf(slot) !== slot.capacity_limit) {
+          await trx
+            .updateTable('slots')
+            .set({ capacity: slotCapacity, capacity_limit: limitOf(slot) })
+            .where('id', '=', slot.id)
+            .execute();
         }
       }
       const added = planned.filter((slot) => !existingStarts.has(slot.startsAt.getTime()));
@@ -373,8 +390,9 @@ export class BookingService {
       const summary = {
         ...dayRow,
         slots: planned.length,
-        capacity: planned.reduce((sum, s) => sum + s.capacity, 0),
+        capacity: capacity + added.reduce((sum, s) => sum + s.capacity, 0),
         stock: input.stock,
+        ...(reopen ? { reopenedClosedPlaces: true } : {}),
       };
       await recordAudit(trx, context, {
         entityType: 'hub_day',

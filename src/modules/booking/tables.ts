@@ -43,6 +43,8 @@ export interface SlotsTable {
   starts_at: Date;
   capacity: number;
   booked: Generated<number>;
+  /** BOOK-12: the most places a capacity change left this slot (migration 0026). */
+  capacity_limit: Generated<number | null>;
 }
 
 export interface BookingsTable {

@@ -97,7 +97,14 @@ describeEachDatabase('Capacity changes (BOOK-12)', (database) => {
   const openDay = async (
     point: string,
     day: string,
-    { stations = 10, minutes = 5, opensAt = '09:00', closesAt = '10:00', doses = 500 } = {},
+    {
+      stations = 10,
+      minutes = 5,
+      opensAt = '09:00',
+      closesAt = '10:00',
+      doses = 500,
+      reopenClosedPlaces = false,
+    } = {},
   ) =>
     booking.setHubDay(
       points[point] as number,
@@ -109,6 +116,7 @@ describeEachDatabase('Capacity changes (BOOK-12)', (database) => {
         minutesPerVaccination: minutes,
         slotMinutes: 15,
         stock: [{ product: 'COMIRNATY-30', doses }],
+        reopenClosedPlaces,
       },
       setup,
     );
@@ -405,6 +413,30 @@ describeEachDatabase('Capacity changes (BOOK-12)', (database) => {
       const messages = await sql<{ n: number }>`SELECT count(*)::integer AS n FROM messages
         WHERE cause_kind = 'capacity_change' AND cause_id = ${changeId}`.execute(db());
       expect(messages.rows[0]?.n).toBe(40);
+    });
+
+    it('BOOK-12 re-saving the closed day (its stock, say) keeps it closed; only an explicit reopening opens it', async () => {
+      const pointId = points['VP-CR-01'] as number;
+      const places = async () =>
+        (
+          await sql<{ capacity: number; limited: number }>`SELECT sum(capacity)::integer AS capacity,
+              count(capacity_limit)::integer AS limited
+            FROM slots WHERE vaccination_point_id = ${pointId} AND day = ${DAY}::date`.execute(db())
+        ).rows[0];
+      expect(await places()).toEqual({ capacity: 0, limited: 4 });
+      expect(await openDay('VP-CR-01', DAY, { doses: 400 })).toMatchObject({ capacity: 0 });
+      expect(await places()).toEqual({ capacity: 0, limited: 4 });
+      expect((await booking.hubDay(pointId, DAY)).limitedSlots).toBe(4);
+
+      expect(await openDay('VP-CR-01', DAY, { doses: 400, reopenClosedPlaces: true })).toMatchObject({
+        capacity: 120,
+      });
+      expect(await places()).toEqual({ capacity: 120, limited: 0 });
+      const audit = await sql<{ after: { reopenedClosedPlaces?: boolean } }>`SELECT after FROM audit_log
+        WHERE entity_type = 'hub_day' AND entity_id = ${`${pointId}:${DAY}`} ORDER BY id DESC LIMIT 1`.execute(
+        db(),
+      );
+      expect(audit.rows[0]?.after.reopenedClosedPlaces).toBe(true);
     });
   });
 

@@ -225,7 +225,8 @@ export async function selectSlotTargets(db: Db, changeId: number): Promise<Map<n
  * BOOK-2: the cut itself. A cut slot (or the day's stock of the product) keeps no place beyond its new
  * capacity: capacity := least(capacity, greatest(target, booked)). Places still held by people are
  * given up one by one as they are moved (`applyCounters`). Run by every batch: a place freed meanwhile
- * (a cancellation) does not reopen.
+ * (a cancellation) does not reopen. A cut slot keeps its target as `capacity_limit`, so re-saving the
+ * hub-day later does not reopen it either (migration 0026).
  */
 export async function applyCut(trx: Db, change: ChangeRow): Promise<void> {
   if (change.kind === 'cut_stock') {
@@ -234,10 +235,14 @@ export async function applyCut(trx: Db, change: ChangeRow): Promise<void> {
         AND product_code = ${change.product_code}`.execute(trx);
     return;
   }
-  await sql`UPDATE slots s SET capacity = least(s.capacity, greatest(t.capacity, s.booked))
+  await sql`UPDATE slots s SET capacity = least(s.capacity, greatest(t.capacity, s.booked)),
+      capacity_limit = least(coalesce(s.capacity_limit, t.capacity), t.capacity)
     FROM capacity_change_slots t
     WHERE t.change_id = ${change.id} AND s.id = t.slot_id
-      AND s.capacity <> least(s.capacity, greatest(t.capacity, s.booked))`.execute(trx);
+      AND (s.capacity <> least(s.capacity, greatest(t.capacity, s.booked))
+        OR s.capacity_limit IS DISTINCT FROM least(coalesce(s.capacity_limit, t.capacity), t.capacity))`.execute(
+    trx,
+  );
 }
 
 interface BookingQueryRow {

@@ -315,6 +315,7 @@ export function registerAuthorityPages(
       slots: state.slots,
       capacity: state.capacity,
       booked: state.booked,
+      limitedSlots: state.limitedSlots,
       stock: codes.map((code) => ({
         product: code,
         productName: products.find((product) => product.code === code)?.name ?? code,
@@ -436,6 +437,7 @@ export function registerAuthorityPages(
             minutesPerVaccination: Number(values.minutesPerVaccination),
             slotMinutes: Number(values.slotMinutes),
             stock,
+            reopenClosedPlaces: values.reopenClosedPlaces === 'yes',
           },
           actingContextOf(request, clock.now()),
         );

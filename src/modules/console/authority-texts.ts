@@ -117,6 +117,18 @@ export const AUTHORITY_TEXTS = {
     en: 'Day saved: hours, places and doses are updated.',
   },
   hubDayOpenTitle: { it: 'Aprire la giornata', en: 'Open the day' },
+  limitedSlotsLegend: {
+    it: 'Posti chiusi da una modifica di capacità',
+    en: 'Places closed by a capacity change',
+  },
+  limitedSlotsHint: {
+    it: '{slots} fasce orarie sono state chiuse o ridotte da una modifica di capacità: salvando restano così, salvo riaprirle qui.',
+    en: '{slots} time slots were closed or reduced by a capacity change: saving keeps them so, unless you reopen them here.',
+  },
+  reopenClosedPlacesLabel: {
+    it: 'Riapri i posti chiusi (nuove prenotazioni possibili)',
+    en: 'Reopen the closed places (new bookings possible)',
+  },
   hubDayChangeTitle: { it: 'Modificare la giornata', en: 'Change the day' },
   hubDayConfigureFirst: {
     it: 'Prima di aprire giornate va configurato il centro (postazioni e stato).',

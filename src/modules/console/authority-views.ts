@@ -226,6 +226,8 @@ export interface HubDayView {
   slots: number;
   capacity: number;
   booked: number;
+  /** BOOK-12: slots a capacity change limited (a closed day, stations cut). */
+  limitedSlots: number;
   stock: readonly { product: string; productName: string; doses: number | null; booked: number }[];
   values?: Record<string, string | undefined>;
   errors: readonly FieldError[];
@@ -341,6 +343,20 @@ export function hubDayPage(context: PageContext, role: StaffRole, view: HubDayVi
                   )}
                 </fieldset>
               </div>
+              ${
+                view.limitedSlots === 0
+                  ? null
+                  : choiceGroup(context, view.errors, {
+                      name: 'reopenClosedPlaces',
+                      type: 'checkbox',
+                      legend: t(context, 'limitedSlotsLegend'),
+                      hint: t(context, 'limitedSlotsHint', {
+                        slots: formatNumber(context, view.limitedSlots),
+                      }),
+                      options: [{ value: 'yes', label: t(context, 'reopenClosedPlacesLabel') }],
+                      values: values.reopenClosedPlaces === 'yes' ? ['yes'] : [],
+                    })
+              }
               <button type="submit" class="btn btn-primary">${t(context, 'authSaveButton')}</button>
             </form>`
       }`,

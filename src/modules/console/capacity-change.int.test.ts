@@ -255,6 +255,29 @@ describeEachDatabase('authority console: capacity changes (BOOK-12)', (database)
     expect(list.body).toContain('Applicata');
   });
 
+  it('BOOK-12 the closed day’s page says its places were closed by a change; saving it keeps them closed unless reopened on purpose', async () => {
+    const { browser } = await signIn(usernames.asl_admin);
+    const address = `/console/hubs/${String(ownHubs[0]?.id)}/day?day=${DAY}`;
+    const page = await browser.get(address);
+    expect(page.body).toContain('Posti chiusi da una modifica di capacità');
+    expect(page.body).toContain('4 fasce orarie sono state chiuse o ridotte');
+    const form = Object.fromEntries(
+      ['_csrf', 'day', 'opensAt', 'closesAt', 'stations', 'minutesPerVaccination', 'slotMinutes'].map(
+        (name) => [name, valueOf(page.body, name)],
+      ),
+    );
+    const save = async (extra: Record<string, string>) => {
+      const saved = await browser.post(`/console/hubs/${String(ownHubs[0]?.id)}/day`, { ...form, ...extra });
+      expect(saved.statusCode).toBe(303);
+      return (await browser.follow(saved)).body;
+    };
+    expect(await save({ 'stock_COMIRNATY-30': '150' })).toContain('0 prenotati su 0 (4 fasce orarie)');
+    const reopened = await save({ 'stock_COMIRNATY-30': '150', reopenClosedPlaces: 'yes' });
+    // 4 slots of 15 minutes × 4 stations at 15 minutes a vaccination.
+    expect(reopened).toContain('0 prenotati su 16 (4 fasce orarie)');
+    expect(reopened).not.toContain('Posti chiusi da una modifica di capacità');
+  });
+
   it('BOOK-12 a previewed cut of stations is discarded from its page and nothing changes', async () => {
     const { browser } = await signIn(usernames.region_admin);
     const form = await browser.get('/console/capacity');
