@@ -11,7 +11,6 @@
  */
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { openDatabase } from '../src/platform/db/database.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { loadReferenceData } from '../src/modules/reference/service.ts';
@@ -22,7 +21,8 @@ import { OutreachService } from '../src/modules/outreach/service.ts';
 import { fixedClock } from '../src/platform/clock.ts';
 import { systemContext } from '../src/platform/audit/audit.ts';
 import { createProgress } from '../src/cli/progress.ts';
-import { findPostgresBinDir, startPostgresCluster, type PostgresCluster } from '../test/postgres-cluster.ts';
+import type { PostgresCluster } from '../test/postgres-cluster.ts';
+import { benchCluster } from './lib/cluster.ts';
 import { machineLine } from './lib/load.ts';
 
 const { values } = parseArgs({
@@ -40,13 +40,7 @@ let cluster: PostgresCluster | undefined;
 
 async function prepareDatabase(): Promise<string> {
   if (values['database-url']) return values['database-url'];
-  const binDir = findPostgresBinDir();
-  if (!binDir) throw new Error('PostgreSQL binaries not found');
-  cluster = await startPostgresCluster(binDir);
-  const admin = new pg.Client({ connectionString: cluster.url('postgres') });
-  await admin.connect();
-  await admin.query('CREATE DATABASE vaxhub_bench');
-  await admin.end();
+  ({ cluster } = await benchCluster(['vaxhub_bench']));
   const url = cluster.url('vaxhub_bench');
   const database = await openDatabase({ databaseUrl: url, dataDir: '' });
   await migrateToLatest(database.db);

@@ -19,7 +19,6 @@ import { createInterface } from 'node:readline';
 import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { openDatabase, type Database } from '../src/platform/db/database.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { loadReferenceData } from '../src/modules/reference/service.ts';
@@ -32,7 +31,8 @@ import {
   writeLinesToFile,
   writePopulationFile,
 } from '../src/modules/population/service.ts';
-import { findPostgresBinDir, startPostgresCluster } from '../test/postgres-cluster.ts';
+import { findPostgresBinDir } from '../test/postgres-cluster.ts';
+import { benchCluster } from './lib/cluster.ts';
 
 const { values } = parseArgs({
   options: {
@@ -152,13 +152,8 @@ async function pglitePhase(dir: string): Promise<PhaseResult> {
 
 async function postgresPhase(dir: string): Promise<PhaseResult> {
   const reference = await loadPopulationReference();
-  const cluster = await startPostgresCluster(findPostgresBinDir()!);
+  const { cluster } = await benchCluster(['bench_generated', 'bench_reference']);
   try {
-    const admin = new pg.Client({ connectionString: cluster.url('postgres') });
-    await admin.connect();
-    await admin.query('CREATE DATABASE bench_generated');
-    await admin.query('CREATE DATABASE bench_reference');
-    await admin.end();
     const open = async (name: string): Promise<Database> => {
       const database = await openDatabase({ databaseUrl: cluster.url(name), dataDir: '' });
       await migrateToLatest(database.db);

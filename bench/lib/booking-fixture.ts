@@ -9,7 +9,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { sql } from 'kysely';
 import { openDatabase, type Database } from '../../src/platform/db/database.ts';
 import { migrateToLatest } from '../../src/platform/db/migrate.ts';
@@ -21,11 +20,8 @@ import { systemContext } from '../../src/platform/audit/audit.ts';
 import { createProgress } from '../../src/cli/progress.ts';
 import { EligibilityService } from '../../src/modules/eligibility/service.ts';
 import { BookingService } from '../../src/modules/booking/service.ts';
-import {
-  findPostgresBinDir,
-  startPostgresCluster,
-  type PostgresCluster,
-} from '../../test/postgres-cluster.ts';
+import { findPostgresBinDir, type PostgresCluster } from '../../test/postgres-cluster.ts';
+import { benchCluster } from './cluster.ts';
 
 export const BENCH_USER = 'bench.callcenter';
 export const BENCH_PASSWORD = 'bench-password-123';
@@ -56,17 +52,11 @@ export async function prepareBookingFixture(options: {
   let env: Record<string, string>;
   let serverVersion = 'PGlite';
   if (options.engine === 'postgres') {
-    const binDir = findPostgresBinDir();
-    if (!binDir) throw new Error('PostgreSQL binaries not found');
-    cluster = await startPostgresCluster(binDir, options.settings ?? []);
-    const admin = new pg.Client({ connectionString: cluster.url('postgres') });
-    await admin.connect();
-    await admin.query('CREATE DATABASE vaxhub_bench');
-    const version = await admin.query<{ server_version: string }>('SHOW server_version');
-    serverVersion = `PostgreSQL ${version.rows[0]?.server_version ?? '?'}`;
-    await admin.end();
+    const started = await benchCluster(['vaxhub_bench'], options.settings);
+    cluster = started.cluster;
+    serverVersion = `PostgreSQL ${started.serverVersion}`;
     // The application and the database on one machine talk through the Unix-domain socket.
-    env = { DATABASE_URL: cluster.socketUrl('vaxhub_bench') };
+    env = { DATABASE_URL: started.cluster.socketUrl('vaxhub_bench') };
   } else {
     env = { DATA_DIR: path.join(scratch, 'pglite') };
   }
