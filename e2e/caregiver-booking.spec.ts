@@ -1,9 +1,10 @@
 /// <reference lib="dom" />
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { sql } from 'kysely';
-import { captureScreens, expectNoAxeViolations, launchChromium } from './browser.ts';
+import { launchChromium } from './browser.ts';
 import { startE2eServer } from './server.ts';
+import { checkScriptlessPage, browserWithoutScripts } from './scriptless-page.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { systemContext } from '../src/platform/audit/audit.ts';
 import { generatePopulationIntoDatabase } from '../src/modules/population/service.ts';
@@ -16,7 +17,6 @@ interface Citizen {
   health_card_number: string;
 }
 
-const PHONE = { width: 360, height: 740 };
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 describe('caregiver group booking in a real browser', () => {
@@ -64,28 +64,8 @@ describe('caregiver group booking in a real browser', () => {
     await server?.stop();
   });
 
-  const phoneWithoutScripts = (): Promise<BrowserContext> =>
-    browser.newContext({ javaScriptEnabled: false, viewport: PHONE, locale: 'it-IT' });
-
-  /** UX-2 on the very HTML the script-less phone received; UX-3: nothing wider than the phone. */
-  const checkPage = async (page: Page, checker: Page, screenshot?: string): Promise<void> => {
-    const address = page.url();
-    const body = await page.content();
-    const same = (url: URL) => url.href === address;
-    await checker.route(same, (route) => route.fulfill({ body, contentType: 'text/html; charset=utf-8' }));
-    await checker.goto(address);
-    await checker.unroute(same);
-    await expectNoAxeViolations(checker);
-    if (screenshot !== undefined) await captureScreens(checker, screenshot);
-    expect(
-      await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
-    ).toBeLessThanOrEqual(0);
-  };
-
   it('ELIG-13 a caregiver signs in with the fragile person’s card, links themselves, books both together and sees both codes, on a 360 px phone without JavaScript (UX-2, UX-3)', async () => {
-    const context = await phoneWithoutScripts();
-    const checker = await (await browser.newContext({ viewport: PHONE, locale: 'it-IT' })).newPage();
-    const page = await context.newPage();
+    const { page, checker, close } = await browserWithoutScripts(browser);
 
     await page.goto(`${server.url}/portal/sign-in`);
     await page.fill('#taxCode', fragile.tax_code);
@@ -95,7 +75,7 @@ describe('caregiver group booking in a real browser', () => {
     await page.click('a[href="/portal/caregivers"]');
     await page.waitForURL(/\/portal\/caregivers$/);
     expect(await page.textContent('main')).toContain('Nessuna persona è ancora collegata');
-    await checkPage(page, checker, 'portal-caregiver-links');
+    await checkScriptlessPage(page, checker, { screenshot: 'portal-caregiver-links' });
 
     // The self-declaration is asked first: the summary says so.
     await page.fill('#linkTaxCode', carer.tax_code);
@@ -103,29 +83,29 @@ describe('caregiver group booking in a real browser', () => {
     await page.locator('label[for="relation-1"]').click();
     await page.click('button:has-text("Collega")');
     expect(await page.textContent('.error-summary')).toContain('Autodichiarazione');
-    await checkPage(page, checker);
+    await checkScriptlessPage(page, checker);
     await page.locator('label[for="declaration-0"]').click();
     await page.click('button:has-text("Collega")');
     await page.waitForURL(/\/portal\/caregivers\?done=linked$/);
     expect(await page.textContent('main')).toContain('Posti ancora liberi: 2 su 3');
-    await checkPage(page, checker, 'portal-caregiver-linked');
+    await checkScriptlessPage(page, checker, { screenshot: 'portal-caregiver-linked' });
 
     // Both are chosen already: the fragile person and the one linked.
     await page.click('button:has-text("Scegli centro e orario")');
     await page.selectOption('#province', { label: 'Cremona' });
     await page.click('button:has-text("Continua")');
-    await checkPage(page, checker);
+    await checkScriptlessPage(page, checker);
     await page.selectOption('#municipalityIstat', { label: 'Cremona' });
     await page.click('button:has-text("Continua")');
     await page.fill('#time', '10:00');
-    await checkPage(page, checker);
+    await checkScriptlessPage(page, checker);
     await page.click('button:has-text("Cerca i centri vaccinali")');
     await page.waitForURL(/\/portal\/caregivers\/book\/hubs\?/);
-    await checkPage(page, checker, 'portal-caregiver-hubs');
+    await checkScriptlessPage(page, checker, { screenshot: 'portal-caregiver-hubs' });
     await page.locator('label[for="slotId-0"]').click();
     await page.click('button:has-text("Continua")');
     await page.waitForURL(/\/portal\/caregivers\/book\/confirm\?/);
-    await checkPage(page, checker, 'portal-caregiver-confirm');
+    await checkScriptlessPage(page, checker, { screenshot: 'portal-caregiver-confirm' });
 
     await page.click('button:has-text("Conferma la prenotazione")');
     await page.waitForURL(/\/portal\/caregivers\/bookings\?code=/);
@@ -133,7 +113,7 @@ describe('caregiver group booking in a real browser', () => {
     expect(codes).toHaveLength(2);
     for (const code of codes) expect(code.trim()).toMatch(/^[A-Z0-9]{8}$/);
     expect(await page.textContent('main')).toContain('Prenotazioni confermate');
-    await checkPage(page, checker, 'portal-caregiver-booked');
-    await context.close();
+    await checkScriptlessPage(page, checker, { screenshot: 'portal-caregiver-booked' });
+    await close();
   });
 });

@@ -1,9 +1,10 @@
 /// <reference lib="dom" />
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { sql } from 'kysely';
-import { captureScreens, expectNoAxeViolations, launchChromium } from './browser.ts';
+import { launchChromium } from './browser.ts';
 import { startE2eServer } from './server.ts';
+import { checkScriptlessPage, PHONE, browserWithoutScripts } from './scriptless-page.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { generatePopulationIntoDatabase } from '../src/modules/population/service.ts';
 import { EligibilityService } from '../src/modules/eligibility/service.ts';
@@ -13,8 +14,6 @@ interface Citizen {
   tax_code: string;
   health_card_number: string;
 }
-
-const PHONE = { width: 360, height: 740 };
 
 describe('citizen booking in a real browser', () => {
   let browser: Browser;
@@ -45,35 +44,14 @@ describe('citizen booking in a real browser', () => {
     await server?.stop();
   });
 
-  /** A phone with JavaScript off: what the server sends is all the citizen gets (UX-3). */
-  const phoneWithoutScripts = (): Promise<BrowserContext> =>
-    browser.newContext({ javaScriptEnabled: false, viewport: PHONE, locale: 'it-IT' });
-
-  /**
-   * UX-2 on the very page the script-less phone shows: axe-core needs a script to run, so the same HTML is
-   * served again, at the same address, to a page that runs scripts and loads the same styles.
-   */
-  const checkPage = async (page: Page, checker: Page): Promise<void> => {
-    const address = page.url();
-    const body = await page.content();
-    const same = (url: URL) => url.href === address;
-    await checker.route(same, (route) => route.fulfill({ body, contentType: 'text/html; charset=utf-8' }));
-    await checker.goto(address);
-    await checker.unroute(same);
-    await expectNoAxeViolations(checker);
-    // For the README: each page of the flow once, named by its path (portal-book-hubs, …).
-    await captureScreens(
-      checker,
-      new URL(address).pathname
+  /** UX-2, UX-3 on each page of the flow; its images for the README, named by its path (portal-book-hubs, …). */
+  const checkPage = (page: Page, checker: Page): Promise<void> =>
+    checkScriptlessPage(page, checker, {
+      screenshot: new URL(page.url()).pathname
         .slice(1)
         .replace(/[^a-z0-9]+/gi, '-')
         .replace(/-[A-Z0-9]{8}(?=-|$)/g, ''),
-    );
-    // UX-3: nothing wider than the phone.
-    expect(
-      await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
-    ).toBeLessThanOrEqual(0);
-  };
+    });
 
   const signIn = async (page: Page, citizen: Citizen): Promise<void> => {
     await page.fill('#taxCode', citizen.tax_code);
@@ -97,9 +75,7 @@ describe('citizen booking in a real browser', () => {
   };
 
   it('UX-3 a citizen books without JavaScript on a 360 px phone, then reschedules, cancels and signs out (UX-2: axe on every page)', async () => {
-    const context = await phoneWithoutScripts();
-    const checker = await (await browser.newContext({ viewport: PHONE, locale: 'it-IT' })).newPage();
-    const page = await context.newPage();
+    const { page, checker, close } = await browserWithoutScripts(browser);
     const citizen = entitled[0] as Citizen;
 
     await page.goto(`${server.url}/portal`);
@@ -182,13 +158,11 @@ describe('citizen booking in a real browser', () => {
     await checkPage(page, checker);
     await page.goto(`${server.url}/portal/start`);
     expect(page.url()).toMatch(/\/portal\/sign-in\?expired=1$/);
-    await context.close();
+    await close();
   });
 
   it('ELIG-5 a citizen who cannot book yet reads why and what to do, on an accessible page', async () => {
-    const context = await phoneWithoutScripts();
-    const checker = await (await browser.newContext({ viewport: PHONE, locale: 'it-IT' })).newPage();
-    const page = await context.newPage();
+    const { page, checker, close } = await browserWithoutScripts(browser);
     await page.goto(`${server.url}/portal/sign-in`);
     await signIn(page, notYet);
     const main = (await page.textContent('main')) ?? '';
@@ -196,7 +170,7 @@ describe('citizen booking in a real browser', () => {
     expect(main).toContain('medico di famiglia');
     expect(await page.locator('a[href="/portal/book"]').count()).toBe(0);
     await checkPage(page, checker);
-    await context.close();
+    await close();
   });
 
   it('UX-2 a citizen signs in by keyboard alone, with the focus always visible', async () => {

@@ -1,9 +1,10 @@
 /// <reference lib="dom" />
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { sql } from 'kysely';
-import { captureScreens, expectNoAxeViolations, launchChromium } from './browser.ts';
+import { launchChromium } from './browser.ts';
 import { startE2eServer } from './server.ts';
+import { checkScriptlessPage, browserWithoutScripts } from './scriptless-page.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { generatePopulationIntoDatabase } from '../src/modules/population/service.ts';
 import { EligibilityService } from '../src/modules/eligibility/service.ts';
@@ -13,8 +14,6 @@ interface Citizen {
   tax_code: string;
   health_card_number: string;
 }
-
-const PHONE = { width: 360, height: 740 };
 
 /**
  * UX-2 on the citizen pages the booking and caregiver specs do not walk through: people with
@@ -46,29 +45,12 @@ describe('citizen pages beyond booking, in a real browser', () => {
     await server?.stop();
   });
 
-  const checkPage = async (page: Page, checker: Page, screenshot: string): Promise<void> => {
-    const address = page.url();
-    const body = await page.content();
-    const same = (url: URL) => url.href === address;
-    await checker.route(same, (route) => route.fulfill({ body, contentType: 'text/html; charset=utf-8' }));
-    await checker.goto(address);
-    await checker.unroute(same);
-    await expectNoAxeViolations(checker);
-    await captureScreens(checker, screenshot);
-    expect(
-      await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
-    ).toBeLessThanOrEqual(0);
-  };
-
   it('UX-2 UX-3 BOOK-13 BOOK-14 BOOK-15 DCC-3 accessibility, home vaccination, dedicated sessions, waiting list and pass verification pages pass axe on a 360 px phone without JavaScript', async () => {
-    const page = await (
-      await browser.newContext({ javaScriptEnabled: false, viewport: PHONE, locale: 'it-IT' })
-    ).newPage();
-    const checker = await (await browser.newContext({ viewport: PHONE, locale: 'it-IT' })).newPage();
+    const { page, checker, close } = await browserWithoutScripts(browser);
 
     await page.goto(`${server.url}/portal/verify`);
     expect(await page.locator('h1').count()).toBe(1);
-    await checkPage(page, checker, 'portal-verify');
+    await checkScriptlessPage(page, checker, { screenshot: 'portal-verify' });
 
     await page.goto(`${server.url}/portal/sign-in`);
     await page.fill('#taxCode', citizen.tax_code);
@@ -84,7 +66,8 @@ describe('citizen pages beyond booking, in a real browser', () => {
       const response = await page.goto(`${server.url}${path}`);
       expect(response?.status(), path).toBe(200);
       expect(await page.locator('h1').count(), path).toBe(1);
-      await checkPage(page, checker, name);
+      await checkScriptlessPage(page, checker, { screenshot: name });
     }
+    await close();
   });
 });

@@ -29,7 +29,7 @@ import {
   type PageKit,
   type Refusal,
 } from './kit.ts';
-import { csrfField, formatDateTime, layout, type PageContext } from './layout.ts';
+import { csrfField, formatDateTime, formatTime, layout, type PageContext } from './layout.ts';
 
 /*
  * The citizen's waiting-list pages (BOOK-13), the one-step rebooking after a no-show, and the answer to a
@@ -207,7 +207,8 @@ function standbyBlock(context: PageContext, view: StatusPageView): HtmlValue {
         <p>
           ${w(context, 'standbyText', {
             place: place.name,
-            time: formatDateTime(call.answer_by, context.language),
+            // A same-day call: the text says "entro le 15:30", a clock time.
+            time: formatTime(call.answer_by, context.language),
           })}
         </p>
         <form method="post" action="/portal/standby-calls/${String(call.id)}/answer" class="d-inline">
