@@ -128,7 +128,7 @@ describe('authority console: capacity changes and people with disabilities in a 
     await page.click('a:has-text("Modifiche di capacità")');
     await page.waitForURL(/\/console\/capacity$/);
     // The main field has the focus: the day is typed first.
-    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('day');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('day');
     await check(page, 'console-capacity-form');
 
     await page.fill('#day', day);
@@ -163,7 +163,7 @@ describe('authority console: capacity changes and people with disabilities in a 
     await check(page, 'console-home-vaccination');
     await page.click('a:has-text("Gestisci")');
     await page.waitForURL(/\/console\/home-vaccinations\/\d+$/);
-    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('visitDay');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('visitDay');
     await check(page, 'console-home-vaccination-request');
 
     await page.goto(`${server.url}/console/sessions`);

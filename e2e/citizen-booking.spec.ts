@@ -85,7 +85,9 @@ describe('citizen booking in a real browser', () => {
     // A refused form: the summary takes the focus by itself, no script needed.
     await page.click('button:has-text("Accedi")');
     expect(await page.title()).toMatch(/^Errore: /);
-    expect(await page.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.classList.contains('error-summary')))
+      .toBe(true);
     await checkPage(page, checker);
 
     await signIn(page, citizen);

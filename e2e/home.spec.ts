@@ -44,7 +44,9 @@ describe('home page in a real browser', () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/`);
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toContain('Esplora le API');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent))
+      .toContain('Esplora le API');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/docs/);
     await page.waitForSelector('.swagger-ui .opblock', { timeout: 15_000 });

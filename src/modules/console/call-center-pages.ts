@@ -12,7 +12,6 @@ import type { Role } from '../../platform/auth/roles.ts';
 import { createNationalClient } from '../../national/client.ts';
 import { RegistryService } from '../registry/service.ts';
 import type { PersonViewT } from '../registry/schemas.ts';
-import { SearchPersonsQuery } from '../registry/schemas.ts';
 import { EligibilityService } from '../eligibility/service.ts';
 import { toEligibilityView } from '../eligibility/views.ts';
 import {
@@ -42,6 +41,7 @@ import { checkFields, FormText, HTML_PAGE, refusalOf, type PageKit, type Refusal
 import { csrfField, formatDate, formatDateTime, t, type PageContext } from '../portal/layout.ts';
 import { bookingPage, cancelPage, type BookingFlow } from '../portal/views.ts';
 import { staffOf } from './routes.ts';
+import { registerPersonSearch } from './person-search.ts';
 import { consolePage } from './views.ts';
 
 /** Issue 9 point 3: the contact center's operators and their supervisors. */
@@ -49,7 +49,7 @@ export const CALL_CENTER: readonly Role[] = ['call_center', 'contact_center_supe
 const SUPERVISORS: readonly Role[] = ['contact_center_supervisor'];
 const HOME = '/console/call-center';
 const INSERT_REASONS = BookingListInsertionBody.properties.reason.enum as readonly string[];
-const DONE = ['linked', 'removed', 'category', 'inserted'] as const;
+const DONE = ['linked', 'removed', 'category', 'inserted', 'imported', 'found', 'registered'] as const;
 type Done = (typeof DONE)[number];
 
 interface Deps {
@@ -81,14 +81,6 @@ const personFlow = (request: FastifyRequest, personId: number, base = 'book'): B
 // ------------------------------------------------------------------------------------------------
 // Views
 
-interface IdentifyValues {
-  taxCode?: string | undefined;
-  healthCardNumber?: string | undefined;
-  surname?: string | undefined;
-  givenName?: string | undefined;
-  birthDate?: string | undefined;
-}
-
 interface Found {
   person: PersonViewT;
   residence: string;
@@ -99,106 +91,6 @@ function identityRows(context: PageContext, found: Found): SafeHtml {
   return html`<td>${nameOf(person)}</td>
     <td>${formatDate(new Date(`${person.birthDate}T12:00:00Z`), context.language)}</td>
     <td>${found.residence}</td>`;
-}
-
-function identifyPage(
-  context: PageContext,
-  view: { values: IdentifyValues; found?: Found[] | undefined; errors: readonly FieldError[] },
-  frame: BookingFlow['frame'],
-): SafeHtml {
-  const { values, errors } = view;
-  const results =
-    view.found === undefined
-      ? null
-      : view.found.length === 0
-        ? html`<div class="alert alert-warning" role="status">${t(context, 'ccNoResults')}</div>`
-        : html`<table class="table">
-            <caption>
-              ${t(context, 'ccResults')}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">${t(context, 'ccName')}</th>
-                <th scope="col">${t(context, 'ccBorn')}</th>
-                <th scope="col">${t(context, 'ccResidence')}</th>
-                <th scope="col"><span class="visually-hidden">${t(context, 'ccOpen')}</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              ${view.found.map(
-                (found) =>
-                  html`<tr>
-                    ${identityRows(context, found)}
-                    <td>
-                      <a href="${HOME}/persons/${String(found.person.id)}"
-                        >${t(context, 'ccOpen')}<span class="visually-hidden">
-                          – ${nameOf(found.person)}</span
-                        ></a
-                      >
-                    </td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`;
-  return frame(context, {
-    title: t(context, 'ccIdentifyTitle'),
-    hasErrors: errors.length > 0,
-    body: html`${errorSummary(context, errors)}
-      <h1>${t(context, 'ccIdentifyTitle')}</h1>
-      <p>${t(context, 'ccIdentifyIntro')}</p>
-      ${results}
-      <div class="row">
-        <form class="col-12 col-lg-6" method="get" action="${HOME}" novalidate>
-          <h2 class="h4">${t(context, 'ccByCard')}</h2>
-          ${textInput(context, errors, {
-            name: 'taxCode',
-            label: t(context, 'taxCode'),
-            value: values.taxCode,
-            autocomplete: 'off',
-            code: true,
-            maxlength: 20,
-            size: 'medium',
-            autofocus: errors.length === 0,
-          })}
-          ${textInput(context, errors, {
-            name: 'healthCardNumber',
-            label: t(context, 'healthCardNumber'),
-            hint: t(context, 'ccHealthCardOptional'),
-            value: values.healthCardNumber,
-            autocomplete: 'off',
-            inputmode: 'numeric',
-            code: true,
-            maxlength: 30,
-          })}
-          <button type="submit" class="btn btn-primary">${t(context, 'ccFind')}</button>
-        </form>
-        <form class="col-12 col-lg-6" method="get" action="${HOME}" novalidate>
-          <h2 class="h4">${t(context, 'ccByName')}</h2>
-          ${textInput(context, errors, {
-            name: 'surname',
-            label: t(context, 'ccSurname'),
-            value: values.surname,
-            autocomplete: 'off',
-            maxlength: 100,
-          })}
-          ${textInput(context, errors, {
-            name: 'givenName',
-            label: t(context, 'ccGivenName'),
-            value: values.givenName,
-            autocomplete: 'off',
-            maxlength: 100,
-          })}
-          ${textInput(context, errors, {
-            name: 'birthDate',
-            type: 'date',
-            label: t(context, 'ccBirthDate'),
-            value: values.birthDate,
-            size: 'medium',
-          })}
-          <button type="submit" class="btn btn-primary">${t(context, 'ccFind')}</button>
-        </form>
-      </div>`,
-  });
 }
 
 interface PersonView {
@@ -231,6 +123,11 @@ function personPage(context: PageContext, view: PersonView, frame: BookingFlow['
         evidenceStatus: fieldAnchor('evidenceStatus', 'group'),
       })}
       ${view.done === undefined ? null : html`<div class="alert alert-success" role="status">${t(context, `ccDone_${view.done}`)}</div>`}
+      ${
+        person.mobile === null && person.email === null
+          ? html`<div class="alert alert-warning">${t(context, 'vpRecordContactsHint')}</div>`
+          : null
+      }
       <h1>${title}</h1>
       <h2 class="h4">${t(context, 'ccIdentity')}</h2>
       <table class="table">
@@ -477,112 +374,27 @@ export function registerCallCenterPages(console: App, deps: Deps): void {
     return { person, residence: municipality?.name ?? '–' };
   };
 
-  // --- Identify (REG-5) -----------------------------------------------------------------------------
+  // --- Find the caller: the region, then by identifier the national registry; import, register (REG-5, REG-6)
 
-  console.get(
-    '/call-center',
+  registerPersonSearch(
+    console,
+    { kit, db, clock, registry, regionCode: config.REGION_CODE },
     {
-      schema: {
-        operationId: 'consoleCallCenter',
-        tags: ['console'],
-        summary:
-          'Call center: identifies the caller by tax code and card, or surname, name and birth date, to read back (REG-5)',
-        querystring: Type.Object(
-          {
-            taxCode: FormText,
-            healthCardNumber: FormText,
-            surname: FormText,
-            givenName: FormText,
-            birthDate: FormText,
-          },
-          { additionalProperties: false },
-        ),
-        response: HTML_PAGE,
+      searchUrl: '/call-center',
+      section: '/call-center',
+      home: HOME,
+      personHref: (personId) => `${HOME}/persons/${String(personId)}`,
+      readers: CALL_CENTER,
+      writers: SUPERVISORS,
+      operationIds: {
+        search: 'consoleCallCenter',
+        import: 'consoleCallCenterImport',
+        registerForm: 'consoleCallCenterRegisterForm',
+        register: 'consoleCallCenterRegister',
       },
-      config: { access: CALL_CENTER },
-    },
-    async (request, reply) => {
-      const q = request.query;
-      const values: IdentifyValues = {
-        taxCode: q.taxCode?.replace(/\s+/g, '').toUpperCase() || undefined,
-        healthCardNumber: q.healthCardNumber?.replace(/\s+/g, '') || undefined,
-        surname: q.surname?.trim() || undefined,
-        givenName: q.givenName?.trim() || undefined,
-        birthDate: q.birthDate?.trim() || undefined,
-      };
-      const frame = frameFor(request);
-      const show = async (found: Found[] | undefined, refusals: Refusal[]) =>
-        refusals.length > 0
-          ? formFailed(request, reply, refusals, 'query', (ctx, errors) =>
-              identifyPage(ctx, { values, errors }, frame),
-            )
-          : sendPage(
-              reply,
-              200,
-              identifyPage(await pageContext(request), { values, found, errors: [] }, frame),
-            );
-      if (
-        values.taxCode === undefined &&
-        values.surname === undefined &&
-        values.healthCardNumber === undefined
-      )
-        return show(undefined, []);
-      if (values.taxCode !== undefined || values.healthCardNumber !== undefined) {
-        const refusals = checkFields(request, values as Record<string, string | undefined>, [
-          { name: 'taxCode', label: 'taxCode', schema: SearchPersonsQuery.properties.identifier },
-          {
-            name: 'healthCardNumber',
-            label: 'healthCardNumber',
-            schema: MyLinkBody.properties.person.properties.healthCardNumber,
-            optional: true,
-          },
-        ]);
-        if (refusals.length > 0) return show(undefined, refusals);
-        const { items } = await registry.searchPersons({ identifier: values.taxCode, page: 1, pageSize: 1 });
-        const [person] = items;
-        if (
-          person !== undefined &&
-          values.healthCardNumber !== undefined &&
-          person.healthCardNumber !== values.healthCardNumber
-        )
-          return formFailed(
-            request,
-            reply,
-            [{ code: 'REQUEST_INVALID', field: 'healthCardNumber', params: { field: 'healthCardNumber' } }],
-            'query',
-            (ctx) =>
-              identifyPage(
-                ctx,
-                { values, errors: [{ field: 'healthCardNumber', message: t(ctx, 'ccCardMismatch') }] },
-                frame,
-              ),
-          );
-        return show(await Promise.all(items.map(foundOf)), []);
-      }
-      const refusals = checkFields(request, values as Record<string, string | undefined>, [
-        { name: 'surname', label: 'ccSurname', schema: SearchPersonsQuery.properties.surname },
-        {
-          name: 'givenName',
-          label: 'ccGivenName',
-          schema: SearchPersonsQuery.properties.givenName,
-          optional: true,
-        },
-        {
-          name: 'birthDate',
-          label: 'ccBirthDate',
-          schema: SearchPersonsQuery.properties.birthDate,
-          optional: true,
-        },
-      ]);
-      if (refusals.length > 0) return show(undefined, refusals);
-      const { items } = await registry.searchPersons({
-        surname: values.surname,
-        givenName: values.givenName,
-        birthDate: values.birthDate,
-        page: 1,
-        pageSize: 20,
-      });
-      return show(await Promise.all(items.map(foundOf)), []);
+      who: 'Call center',
+      intro: 'psSearchIntroRegional',
+      healthCard: true,
     },
   );
 

@@ -7,28 +7,9 @@ export const CALL_CENTER_TEXTS = {
     it: 'Identificare chi chiama, spiegare se e quando può prenotare, prenotare per suo conto, collegare i caregiver.',
     en: 'Identify the caller, explain whether and when they can book, book on their behalf, link caregivers.',
   },
-  ccIdentifyTitle: { it: 'Identificare chi chiama', en: 'Identify the caller' },
-  ccIdentifyIntro: {
-    it: 'Chiedere il codice fiscale e il numero della tessera sanitaria, oppure cognome, nome e data di nascita.',
-    en: 'Ask for the tax code and the health-card number, or surname, given name and birth date.',
-  },
-  ccByCard: { it: 'Con la tessera sanitaria', en: 'With the health card' },
-  ccByName: { it: 'Con i dati anagrafici', en: 'With the personal details' },
   ccHealthCardOptional: {
     it: '20 cifre sul retro della tessera. Se indicato, deve corrispondere.',
     en: '20 digits on the back of the card. If given, it must match.',
-  },
-  ccSurname: { it: 'Cognome', en: 'Surname' },
-  ccGivenName: { it: 'Nome', en: 'Given name' },
-  ccBirthDate: { it: 'Data di nascita', en: 'Birth date' },
-  ccFind: { it: 'Cerca', en: 'Search' },
-  ccResults: {
-    it: 'Risultati: rileggere l’identità a chi chiama',
-    en: 'Results: read the identity back to the caller',
-  },
-  ccNoResults: {
-    it: 'Nessun assistito trovato. Verificare i dati; se la persona ha diritto per età ma non risulta (residente altrove, AIRE, tessera scaduta) può inserirla il supervisore dalla sua scheda.',
-    en: 'No person found. Check the details; if the person is entitled by age but not recognised (resident elsewhere, AIRE, expired card) the supervisor can insert them from their record.',
   },
   ccCardMismatch: {
     it: 'Il numero di tessera non corrisponde al codice fiscale: ricontrollarlo con chi chiama.',
@@ -37,7 +18,6 @@ export const CALL_CENTER_TEXTS = {
   ccName: { it: 'Cognome e nome', en: 'Surname and name' },
   ccBorn: { it: 'Nato/a il', en: 'Born on' },
   ccResidence: { it: 'Comune di residenza', en: 'Municipality of residence' },
-  ccOpen: { it: 'Apri la scheda', en: 'Open the record' },
   ccPersonTitle: { it: 'Chi chiama: {name}', en: 'Caller: {name}' },
   ccIdentity: { it: 'Identità da rileggere', en: 'Identity to read back' },
   ccEligibility: { it: 'Può prenotare?', en: 'Can they book?' },
@@ -77,6 +57,18 @@ export const CALL_CENTER_TEXTS = {
   ccDone_linked: { it: 'Persona collegata.', en: 'Person linked.' },
   ccDone_removed: { it: 'Collegamento rimosso.', en: 'Link removed.' },
   ccDone_category: { it: 'Categoria cambiata.', en: 'Category changed.' },
+  ccDone_imported: {
+    it: 'Persona importata dall’anagrafe nazionale.',
+    en: 'Person imported from the national registry.',
+  },
+  ccDone_found: {
+    it: 'Persona già presente nell’anagrafe regionale.',
+    en: 'Person already in the regional registry.',
+  },
+  ccDone_registered: {
+    it: 'Assistito inserito nell’anagrafe regionale.',
+    en: 'Person registered in the regional registry.',
+  },
   ccDone_inserted: {
     it: 'Persona inserita negli elenchi di prenotazione.',
     en: 'Person inserted into the booking lists.',

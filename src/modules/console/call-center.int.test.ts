@@ -9,6 +9,7 @@ import { EligibilityService } from '../eligibility/service.ts';
 import { seedDemoCapacity } from '../demo/seed.ts';
 import type { App } from '../../platform/http/types.ts';
 import type { StaffRole } from '../../platform/auth/roles.ts';
+import { valueOf, visibleText } from '../../../test/portal-fixtures.ts';
 
 interface Person {
   id: number;
@@ -21,20 +22,6 @@ interface Person {
 
 const CREMONA = { province: '019', municipalityIstat: '019036', cap: '26100' };
 const DAY = '2021-04-14';
-
-function valueOf(page: string, name: string): string {
-  const control = new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(page)?.[0];
-  const value = control === undefined ? undefined : /value="([^"]*)"/.exec(control)?.[1];
-  if (value === undefined) throw new Error(`no control ${name} in the page`);
-  return value;
-}
-
-const visibleText = (page: string): string =>
-  page
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .replaceAll('&#39;', "'")
-    .replaceAll('&amp;', '&');
 
 describeEachDatabase('call-center console', (database) => {
   let app: App;
@@ -76,35 +63,35 @@ describeEachDatabase('call-center console', (database) => {
     if (elderly.length < 4 || young.length < 4) throw new Error('the population lacks the people needed');
   });
 
-  it('REG-5 an operator identifies a caller by tax code and card, or by surname, name and birth date, and reads the identity back; a wrong card is refused on its field', async () => {
+  it('REG-5 REG-3 an operator identifies a caller in the regional registry by tax code and card, or by surname, name and birth date, and reads the identity back; a wrong card is refused on its field', async () => {
     const { browser, home } = await staff('call_center');
     expect(home.body).toContain('href="/console/call-center"');
     const caller = elderly[0] as Person;
     const form = await browser.get('/console/call-center');
     expect(form.statusCode).toBe(200);
-    expect(form.body).toMatch(/<input[^>]*name="taxCode"[^>]*autofocus/);
+    expect(form.body).toMatch(/<input[^>]*name="identifier"[^>]*autofocus/);
 
     const byCard = await browser.get(
-      `/console/call-center?${new URLSearchParams({ taxCode: caller.tax_code.toLowerCase(), healthCardNumber: caller.health_card_number }).toString()}`,
+      `/console/call-center?${new URLSearchParams({ tier: 'regional', identifier: caller.tax_code.toLowerCase(), healthCardNumber: caller.health_card_number }).toString()}`,
     );
     expect(byCard.statusCode).toBe(200);
     expect(visibleText(byCard.body)).toContain(`${caller.surname} ${caller.given_name}`);
     expect(byCard.body).toContain(`href="/console/call-center/persons/${caller.id}"`);
 
     const wrongCard = await browser.get(
-      `/console/call-center?${new URLSearchParams({ taxCode: caller.tax_code, healthCardNumber: '80380000000000000000' }).toString()}`,
+      `/console/call-center?${new URLSearchParams({ tier: 'regional', identifier: caller.tax_code, healthCardNumber: '80380000000000000000' }).toString()}`,
     );
     expect(wrongCard.statusCode).toBe(400);
     expect(wrongCard.body).toContain('href="#healthCardNumber"');
     expect(wrongCard.body).not.toContain(`/console/call-center/persons/${caller.id}"`);
 
     const byName = await browser.get(
-      `/console/call-center?${new URLSearchParams({ surname: caller.surname, givenName: caller.given_name, birthDate: caller.birth_date }).toString()}`,
+      `/console/call-center?${new URLSearchParams({ tier: 'regional', surname: caller.surname, givenName: caller.given_name, birthDate: caller.birth_date }).toString()}`,
     );
     expect(byName.statusCode).toBe(200);
     expect(byName.body).toContain(`href="/console/call-center/persons/${caller.id}"`);
 
-    const tooShort = await browser.get('/console/call-center?surname=X');
+    const tooShort = await browser.get('/console/call-center?tier=regional&surname=X');
     expect(tooShort.statusCode).toBe(400);
     expect(tooShort.body).toContain('href="#surname"');
   });

@@ -3,6 +3,7 @@ import type { StaffRole } from '../../platform/auth/roles.ts';
 import { VACCINATION_POINT_TEXTS } from './vaccination-point-texts.ts';
 import { AUTHORITY_TEXTS, DASHBOARD_TEXTS } from './authority-texts.ts';
 import { CALL_CENTER_TEXTS } from './call-center-texts.ts';
+import { PERSON_SEARCH_TEXTS } from './person-search-texts.ts';
 import { ACCESSIBILITY_ADMIN_TEXTS, CAPACITY_CHANGE_TEXTS } from './capacity-access-texts.ts';
 import { OUTREACH_ADMIN_TEXTS } from './outreach-admin-texts.ts';
 import { NO_SHOW_TEXTS } from './no-show-texts.ts';
@@ -27,6 +28,7 @@ const ROLE_TEXTS = {
 export const CONSOLE_TEXTS = {
   ...ROLE_TEXTS,
   ...VACCINATION_POINT_TEXTS,
+  ...PERSON_SEARCH_TEXTS,
   ...AUTHORITY_TEXTS,
   ...DASHBOARD_TEXTS,
   ...CALL_CENTER_TEXTS,

@@ -12,11 +12,11 @@ import type { App } from '../../platform/http/types.ts';
 import type { Role } from '../../platform/auth/roles.ts';
 import { createNationalClient } from '../../national/client.ts';
 import { RegistryService } from '../registry/service.ts';
-import { SearchPersonsQuery } from '../registry/schemas.ts';
 import type { PersonViewT } from '../registry/schemas.ts';
 import { EligibilityService } from '../eligibility/service.ts';
 import { BookingService } from '../booking/service.ts';
-import { VaccinationService, type ConsentInput } from '../vaccination/service.ts';
+import { VaccinationService, type ConsentInput, type InfectionInput } from '../vaccination/service.ts';
+import type { InfectionRow } from '../vaccination/repo.ts';
 import {
   AdministrationBody,
   AnomalyReportBody,
@@ -25,13 +25,21 @@ import {
   ForceDoseNumberBody,
   InfectionBody,
 } from '../vaccination/schemas.ts';
-import { NO_HEALTH_CONDITION, RISK_CATEGORIES, type RiskCategory } from '../vaccination/rules.ts';
+import {
+  NO_HEALTH_CONDITION,
+  RISK_CATEGORIES,
+  type NonConformingFinding,
+  type RiskCategory,
+} from '../vaccination/rules.ts';
+import { NonConformingDoseError } from '../vaccination/errors.ts';
+import { findingText } from '../vaccination/finding-texts.ts';
 import { listProducts, listVaccinationPoints, type ProductEntry } from '../reference/service.ts';
 import type { FieldError } from '../portal/forms.ts';
 import { checkFields, FormText, HTML_PAGE, pageLanguage, type PageKit, type Refusal } from '../portal/kit.ts';
 import type { PageContext } from '../portal/layout.ts';
 import { text } from '../portal/texts.ts';
 import { staffOf } from './routes.ts';
+import { registerPersonSearch } from './person-search.ts';
 import {
   administrationPage,
   anomalyPage,
@@ -44,7 +52,6 @@ import {
   recordPage,
   refusalPage,
   ROUTE_VALUES,
-  searchPage,
   SIGNER_VALUES,
   SITE_VALUES,
   TEST_TYPE_VALUES,
@@ -75,8 +82,10 @@ const Done = Type.Optional(
   Type.Enum([
     'imported',
     'found',
+    'registered',
     'recorded',
     'infection',
+    'infection-corrected',
     'refusal',
     'refusal-duty',
     'report',
@@ -170,7 +179,7 @@ function summaryOf(person: PersonViewT): PersonSummary {
  */
 export function registerVaccinationPointPages(console: App, deps: Deps): void {
   const { kit, database, config, clock } = deps;
-  const { pageContext, sendPage, formFailed, sendProblemPage } = kit;
+  const { pageContext, sendPage, formFailed } = kit;
   const db = database.db;
   const national = createNationalClient({
     baseUrl: config.NATIONAL_URL,
@@ -277,160 +286,28 @@ export function registerVaccinationPointPages(console: App, deps: Deps): void {
   );
 
   // ------------------------------------------------------------------------------------------------
-  // REG-5: local (the point's health authority), regional, national by identifier; import
+  // REG-5, REG-6: local (the point's health authority), regional, national by identifier; import; register
 
-  console.get(
-    '/vaccination-point/search',
+  registerPersonSearch(
+    console,
+    { kit, db, clock, registry, regionCode: config.REGION_CODE },
     {
-      schema: {
-        operationId: 'consoleVaccinationPointSearch',
-        tags: ['console'],
-        summary:
-          'Vaccination point: search a person in the local, then the regional, then (by identifier) the national registry (REG-5)',
-        querystring: Type.Object(
-          {
-            identifier: FormText,
-            surname: FormText,
-            givenName: FormText,
-            birthDate: FormText,
-            tier: FormText,
-          },
-          { additionalProperties: false },
-        ),
-        response: HTML_PAGE,
+      searchUrl: '/vaccination-point/search',
+      section: '/vaccination-point',
+      home: VP_BASE,
+      personHref: (personId) => `${VP_BASE}/persons/${String(personId)}`,
+      readers: POINT_STAFF,
+      writers: POINT_STAFF,
+      operationIds: {
+        search: 'consoleVaccinationPointSearch',
+        import: 'consoleVaccinationPointImport',
+        registerForm: 'consoleVaccinationPointRegisterForm',
+        register: 'consoleVaccinationPointRegister',
       },
-      config: { access: POINT_STAFF },
-    },
-    async (request, reply) => {
-      const values = trimmed({
-        identifier: request.query.identifier?.toUpperCase(),
-        surname: request.query.surname,
-        givenName: request.query.givenName,
-        birthDate: request.query.birthDate,
-      });
-      const tier = isOneOf(['local', 'regional', 'national'] as const, request.query.tier)
-        ? request.query.tier
-        : undefined;
-      const here = `${VP_BASE}/search`;
-      const show = async (
-        refusals: Refusal[],
-        found: Omit<Parameters<typeof searchPage>[2], 'values' | 'tier' | 'errors'> = {},
-      ) => {
-        const render = (context: PageContext, errors: FieldError[]) =>
-          searchPage(context, roleOf(request), { values, tier, errors, ...found });
-        if (refusals.length > 0) return formFailed(request, reply, refusals, 'query', render, here);
-        return sendPage(reply, 200, render(await pageContext(request), []));
-      };
-      if (tier === undefined) return show([]);
-      const refusals = checkFields(request, values, [
-        {
-          name: 'identifier',
-          label: 'vpIdentifier',
-          schema: SearchPersonsQuery.properties.identifier,
-          optional: true,
-        },
-        {
-          name: 'surname',
-          label: 'vpSurname',
-          schema: SearchPersonsQuery.properties.surname,
-          optional: true,
-        },
-        {
-          name: 'givenName',
-          label: 'vpGivenName',
-          schema: SearchPersonsQuery.properties.givenName,
-          optional: true,
-        },
-        {
-          name: 'birthDate',
-          label: 'vpBirthDate',
-          schema: SearchPersonsQuery.properties.birthDate,
-          optional: true,
-        },
-      ]);
-      if (refusals.length > 0) return show(refusals);
-      if (tier === 'national') {
-        if (!values.identifier) {
-          return show([
-            {
-              code: 'FIELD_REQUIRED',
-              field: 'identifier',
-              params: { field: text(pageLanguage(request), 'vpIdentifier') },
-            },
-          ]);
-        }
-        try {
-          const found = await registry.findNational(values.identifier);
-          return show([], {
-            national: {
-              name: `${found.person.surname} ${found.person.givenName}`,
-              birthDate: found.person.birthDate,
-              identifier: found.person.identifier.value,
-              localPersonId: found.localPersonId,
-            },
-          });
-        } catch (error) {
-          if (!(error instanceof DomainError)) throw error;
-          return show([refusalOnForm(error, ['identifier'])]);
-        }
-      }
-      const { chosen } = await myPoints(request);
-      try {
-        const { items, hasMore } = await registry.searchPersons({
-          identifier: values.identifier || undefined,
-          surname: values.surname || undefined,
-          givenName: values.givenName || undefined,
-          birthDate: values.birthDate || undefined,
-          healthAuthority: tier === 'local' ? chosen.healthAuthorityCode : undefined,
-          page: 1,
-          pageSize: 50,
-        });
-        return show([], {
-          results: items.map((person) => {
-            const summary = summaryOf(person);
-            return {
-              id: summary.id,
-              name: summary.name,
-              birthDate: summary.birthDate,
-              identifier: summary.identifier,
-              status: summary.status,
-            };
-          }),
-          hasMore,
-        });
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        return show([refusalOnForm(error, ['surname', 'identifier'])]);
-      }
-    },
-  );
-
-  console.post(
-    '/vaccination-point/import',
-    {
-      schema: {
-        operationId: 'consoleVaccinationPointImport',
-        tags: ['console'],
-        summary:
-          'Vaccination point: copies a person found in the national registry into the regional one (REG-5)',
-        body: Form(['identifier']),
-      },
-      config: { access: POINT_STAFF },
-    },
-    async (request, reply) => {
-      const identifier = request.body.identifier?.trim() ?? '';
-      try {
-        const result = await registry.importFromNational(identifier, acting(request));
-        return reply.redirect(
-          `${VP_BASE}/persons/${String(result.person.id)}?done=${result.imported ? 'imported' : 'found'}`,
-          303,
-        );
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        return sendProblemPage(request, reply, error, {
-          links: [{ href: `${VP_BASE}/search`, label: 'vpSearchLink' }],
-        });
-      }
+      who: 'Vaccination point',
+      intro: 'vpSearchIntro',
+      healthCard: false,
+      localAuthority: async (request) => (await myPoints(request)).chosen.healthAuthorityCode,
     },
   );
 
@@ -526,14 +403,17 @@ export function registerVaccinationPointPages(console: App, deps: Deps): void {
   const recordForm = async (request: FastifyRequest, personId: number) => {
     const person = await personSummary(personId);
     const today = romeDate(clock.now());
-    const products = (await listProducts(db)).filter((entry) => entry.effectiveFrom <= today);
+    const catalogue = await listProducts(db);
+    const products = catalogue.filter((entry) => entry.effectiveFrom <= today);
+    // A finding may name a product the form does not offer today (VAX-12: the pediatric one).
+    const productNames = new Map(catalogue.map((entry) => [entry.code, entry.name]));
     const check = await vaccination.checkInfections(personId);
     const due = check.nextDoseDue;
     const consentMode: 'new' | 'cycle' =
       due.status === 'next_primary_dose' && due.doseNumber > 1 ? 'cycle' : 'new';
     const previous = await vaccination.previousCertificateContacts(personId);
     const { points } = await myPoints(request);
-    return { person, products, check, consentMode, previous, points };
+    return { person, products, productNames, check, consentMode, previous, points };
   };
 
   type RecordForm = Awaited<ReturnType<typeof recordForm>>;
@@ -544,10 +424,10 @@ export function registerVaccinationPointPages(console: App, deps: Deps): void {
     form: RecordForm,
     values: FormValues,
     errors: readonly FieldError[],
-    showOverride: boolean,
+    findings: readonly NonConformingFinding[],
     consentMode = form.consentMode,
-  ) =>
-    recordPage(context, roleOf(request), {
+  ) => {
+    return recordPage(context, roleOf(request), {
       person: form.person,
       points: form.points.map((point) => ({ id: point.id, name: point.name })),
       products: form.products.map((product) => ({ value: product.code, label: product.name })),
@@ -558,10 +438,16 @@ export function registerVaccinationPointPages(console: App, deps: Deps): void {
           ? undefined
           : `${form.previous.administered_on.split('-').reverse().join('/')}`,
       consentMode,
-      showOverride,
+      // VAX-12: the box stays while it is ticked, so that another refusal does not untick it.
+      showOverride: values.override === 'yes' || findings.length > 0,
+      findings: findings.map((finding) => ({
+        rule: finding.rule,
+        text: findingText(finding, context.language, form.productNames),
+      })),
       values,
       errors,
     });
+  };
 
   const recordHere = (personId: number) => `${VP_BASE}/persons/${String(personId)}/record`;
 
@@ -623,7 +509,7 @@ export function registerVaccinationPointPages(console: App, deps: Deps): void {
         protection: 'none',
       };
       const context = await pageContext(request);
-      return sendPage(reply, 200, renderRecord(request, context, form, values, [], false));
+      return sendPage(reply, 200, renderRecord(request, context, form, values, [], []));
     },
   );
 
@@ -698,7 +584,9 @@ export function registerVaccinationPointPages(console: App, deps: Deps): void {
               form,
               values,
               errors,
-              values.override === 'yes' || refusals.some((r) => r.code === 'DOSE_NON_CONFORMING'),
+              refusals.flatMap((refusal) =>
+                refusal.error instanceof NonConformingDoseError ? refusal.error.findings : [],
+              ),
               mode,
             ),
           recordHere(personId),
@@ -1038,15 +926,36 @@ export function registerVaccinationPointPages(console: App, deps: Deps): void {
     );
   };
 
-  const INFECTION_NAMES = [
-    'testType',
-    'sampledOn',
-    'resultOn',
-    'recoveredOn',
-    'abroad',
-    'regionCode',
-    'countryCode',
-  ] as const;
+  const INFECTION_DATE_NAMES = ['testType', 'sampledOn', 'resultOn', 'recoveredOn'] as const;
+  const INFECTION_NAMES = [...INFECTION_DATE_NAMES, 'abroad', 'regionCode', 'countryCode'] as const;
+
+  /** VAX-16: the test type and the dates, entered or corrected, checked against the API's schema. */
+  const infectionDatesOf = (
+    request: FastifyRequest,
+    values: FormValues,
+    refusals: Refusal[],
+  ): Omit<InfectionInput, 'place'> | undefined => {
+    const checks = checkFields(request, values, [
+      { name: 'testType', label: 'vpTestType', schema: InfectionBody.properties.testType },
+      { name: 'sampledOn', label: 'vpSampledOn', schema: InfectionBody.properties.sampledOn },
+      { name: 'resultOn', label: 'vpResultOn', schema: InfectionBody.properties.resultOn },
+      {
+        name: 'recoveredOn',
+        label: 'vpRecoveredOnLabel',
+        schema: InfectionBody.properties.sampledOn,
+        optional: true,
+      },
+    ]);
+    refusals.push(...checks);
+    if (checks.length > 0 || !isOneOf(TEST_TYPE_VALUES, values.testType)) return undefined;
+    return {
+      testType: values.testType,
+      sampledOn: values.sampledOn ?? '',
+      resultOn: values.resultOn ?? '',
+      recoveredOn: values.recoveredOn || null,
+    };
+  };
+
   simpleForm(
     'infections',
     INFECTION_NAMES,
@@ -1058,22 +967,14 @@ export function registerVaccinationPointPages(console: App, deps: Deps): void {
         'Vaccination point: enters the infection; dates in order, else a specific error (VAX-14, VAX-16)',
     },
     (request, context, person, values, errors) =>
-      infectionPage(context, roleOf(request), { person, values, errors }),
+      infectionPage(context, roleOf(request), { person, mode: { kind: 'enter' }, values, errors }),
     () => ({ abroad: 'no' }),
     async (request, personId, values, refusals) => {
       const language = pageLanguage(request);
       const abroad = values.abroad === 'yes';
+      const dates = infectionDatesOf(request, values, refusals);
       refusals.push(
         ...checkFields(request, values, [
-          { name: 'testType', label: 'vpTestType', schema: InfectionBody.properties.testType },
-          { name: 'sampledOn', label: 'vpSampledOn', schema: InfectionBody.properties.sampledOn },
-          { name: 'resultOn', label: 'vpResultOn', schema: InfectionBody.properties.resultOn },
-          {
-            name: 'recoveredOn',
-            label: 'vpRecoveredOnLabel',
-            schema: InfectionBody.properties.sampledOn,
-            optional: true,
-          },
           abroad
             ? { name: 'countryCode', label: 'vpCountryCode', schema: Type.String({ pattern: '^[A-Z]{2}$' }) }
             : {
@@ -1089,14 +990,11 @@ export function registerVaccinationPointPages(console: App, deps: Deps): void {
           field: 'abroad',
           params: { field: text(language, 'vpTestWhere') },
         });
-      if (refusals.length > 0 || !isOneOf(TEST_TYPE_VALUES, values.testType)) return undefined;
+      if (refusals.length > 0 || dates === undefined) return undefined;
       await vaccination.enterInfection(
         personId,
         {
-          testType: values.testType,
-          sampledOn: values.sampledOn ?? '',
-          resultOn: values.resultOn ?? '',
-          recoveredOn: values.recoveredOn || null,
+          ...dates,
           place: abroad
             ? { countryCode: (values.countryCode ?? '').toUpperCase() }
             : { regionCode: values.regionCode ?? '' },
@@ -1106,6 +1004,91 @@ export function registerVaccinationPointPages(console: App, deps: Deps): void {
       return 'infection';
     },
     INFECTION_NAMES,
+  );
+
+  const InfectionParams = Type.Object({ personId: Id, id: Id });
+
+  /** VAX-14: the correction form of an infection an operator entered; refusals next to their fields. */
+  const infectionCorrection = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    infection: InfectionRow,
+    values: FormValues,
+    refusals: readonly Refusal[],
+  ) => {
+    const person = await personSummary(infection.person_id);
+    const render = (context: PageContext, errors: FieldError[]) =>
+      infectionPage(context, roleOf(request), {
+        person,
+        mode: {
+          kind: 'correct',
+          infectionId: infection.id,
+          countryCode: infection.country_code,
+          regionCode: infection.region_code,
+        },
+        values,
+        errors,
+      });
+    const here = `${VP_BASE}/persons/${String(person.id)}/infections/${String(infection.id)}`;
+    if (refusals.length > 0) return formFailed(request, reply, refusals, 'body', render, here);
+    return sendPage(reply, 200, render(await pageContext(request), []));
+  };
+
+  console.get(
+    '/vaccination-point/persons/:personId/infections/:id',
+    {
+      schema: {
+        operationId: 'consoleVaccinationPointInfectionCorrectionForm',
+        tags: ['console'],
+        summary:
+          'Vaccination point: the form to correct an infection an operator entered, with its current values; those from regional surveillance are not editable (VAX-14)',
+        params: InfectionParams,
+        response: HTML_PAGE,
+      },
+      config: { access: POINT_STAFF },
+    },
+    async (request, reply) => {
+      const infection = await vaccination.correctableInfection(request.params.personId, request.params.id);
+      const current = {
+        testType: infection.test_type,
+        sampledOn: infection.sampled_on,
+        resultOn: infection.result_on,
+        recoveredOn: infection.recovered_on ?? undefined,
+      };
+      return infectionCorrection(request, reply, infection, current, []);
+    },
+  );
+
+  console.post(
+    '/vaccination-point/persons/:personId/infections/:id',
+    {
+      schema: {
+        operationId: 'consoleVaccinationPointCorrectInfection',
+        tags: ['console'],
+        summary:
+          'Vaccination point: corrects the test type and dates of an infection an operator entered; dates in order, else a specific error; audited (VAX-14, VAX-16)',
+        params: InfectionParams,
+        body: Form(INFECTION_DATE_NAMES),
+      },
+      config: { access: POINT_STAFF },
+    },
+    async (request, reply) => {
+      const { personId, id } = request.params;
+      // The infection must be this person's, so that the page returned to is the one corrected.
+      const infection = await vaccination.correctableInfection(personId, id);
+      const values = trimmed(request.body);
+      const refusals: Refusal[] = [];
+      const dates = infectionDatesOf(request, values, refusals);
+      if (dates === undefined) return infectionCorrection(request, reply, infection, values, refusals);
+      try {
+        await vaccination.correctInfection(id, dates, acting(request));
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        const refusal = refusalOnForm(error, INFECTION_DATE_NAMES);
+        return infectionCorrection(request, reply, infection, values, [refusal]);
+      }
+      return reply.redirect(`${VP_BASE}/persons/${String(personId)}?done=infection-corrected`, 303);
+    },
   );
 
   const REFUSAL_NAMES = [...CONSENT_NAMES.filter((name) => name !== 'informationNoteRead'), 'healthWorker'];

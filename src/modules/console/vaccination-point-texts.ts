@@ -200,7 +200,12 @@ export const VACCINATION_POINT_TEXTS = {
   vpReportStatus_open: { it: 'aperta', en: 'open' },
   vpReportStatus_in_progress: { it: 'in lavorazione', en: 'in progress' },
   vpReportStatus_closed: { it: 'chiusa', en: 'closed' },
+  vpDone_registered: {
+    it: 'Assistito inserito nell’anagrafe regionale.',
+    en: 'Person registered in the regional registry.',
+  },
   vpDone_infection: { it: 'Infezione inserita.', en: 'Infection entered.' },
+  'vpDone_infection-corrected': { it: 'Infezione corretta.', en: 'Infection corrected.' },
   vpDone_refusal: { it: 'Rifiuto registrato.', en: 'Refusal recorded.' },
   'vpDone_refusal-duty': {
     it: 'Rifiuto registrato. Per un operatore sanitario la vaccinazione è obbligatoria (DL 44/2021): l’ASL avvia la procedura.',
@@ -259,6 +264,11 @@ export const VACCINATION_POINT_TEXTS = {
   vpOverride: {
     it: 'Confermo che questa dose è stata effettivamente somministrata',
     en: 'I confirm this dose was actually given',
+  },
+  vpFindingsLead: { it: 'questa dose non segue le regole:', en: 'this dose does not follow the rules:' },
+  vpFindingsWhatToDo: {
+    it: 'Corregga i dati della dose; se è stata davvero somministrata così, spunti la conferma qui sotto: viene registrata con il suo nome.',
+    en: 'Correct the dose’s data; if it was really given like this, tick the confirmation below: it is recorded under your name.',
   },
   vpContactsLegend: { it: 'Contatti per il certificato', en: 'Contacts for the certificate' },
   vpContactsPrevious: {
@@ -401,6 +411,13 @@ export const VACCINATION_POINT_TEXTS = {
     en: 'Two letters, e.g. FR. For a test abroad.',
   },
   vpInfectionSubmit: { it: 'Inserisci l’infezione', en: 'Enter the infection' },
+  vpInfectionCorrectLink: { it: 'Correggi', en: 'Correct' },
+  vpInfectionCorrectTitle: { it: 'Correggi l’infezione – {name}', en: 'Correct the infection – {name}' },
+  vpInfectionCorrectIntro: {
+    it: 'Si correggono il tipo di test e le date; il luogo del test resta quello inserito.',
+    en: 'The test type and the dates are corrected; the place of the test stays as entered.',
+  },
+  vpInfectionCorrectSubmit: { it: 'Salva la correzione', en: 'Save the correction' },
 
   vpRefusalTitle: { it: 'Registra un rifiuto – {name}', en: 'Record a refusal – {name}' },
   vpRefusalIntro: {

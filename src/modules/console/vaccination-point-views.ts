@@ -315,180 +315,6 @@ export function todayPage(
 }
 
 // ------------------------------------------------------------------------------------------------
-// Search (REG-5)
-
-export interface FoundPerson {
-  id: number;
-  name: string;
-  birthDate: string;
-  identifier: string;
-  status: string;
-}
-
-export interface SearchValues {
-  identifier?: string | undefined;
-  surname?: string | undefined;
-  givenName?: string | undefined;
-  birthDate?: string | undefined;
-}
-
-export function searchPage(
-  context: PageContext,
-  role: StaffRole,
-  view: {
-    values: SearchValues;
-    tier: 'local' | 'regional' | 'national' | undefined;
-    results?: readonly FoundPerson[] | undefined;
-    hasMore?: boolean;
-    national?:
-      { name: string; birthDate: string; identifier: string; localPersonId: number | null } | undefined;
-    errors: readonly FieldError[];
-  },
-): SafeHtml {
-  const title = t(context, 'vpSearchTitle');
-  const query = (tier: string) =>
-    `${VP_BASE}/search?${new URLSearchParams(
-      Object.entries({ ...view.values, tier }).filter((entry): entry is [string, string] => !!entry[1]),
-    ).toString()}`;
-  const results = view.results;
-  const focusResults = results !== undefined && results.length > 0 && view.errors.length === 0;
-  return page(
-    context,
-    role,
-    title,
-    html`${errorSummary(context, view.errors)}
-      <h1>${title}</h1>
-      <p class="lead">${t(context, 'vpSearchIntro')}</p>
-      <form method="get" action="${VP_BASE}/search" novalidate class="mb-4">
-        <div class="row">
-          <div class="col-12 col-md-6">
-            ${textInput(context, view.errors, {
-              name: 'identifier',
-              autofocus: view.errors.length === 0 && !focusResults && view.national === undefined,
-              label: t(context, 'vpIdentifier'),
-              hint: t(context, 'vpIdentifierHint'),
-              value: view.values.identifier,
-              code: true,
-              maxlength: 20,
-              autocomplete: 'off',
-            })}
-          </div>
-          <div class="col-12 col-md-6">
-            ${textInput(context, view.errors, {
-              name: 'surname',
-              label: t(context, 'vpSurname'),
-              value: view.values.surname,
-              maxlength: 100,
-              autocomplete: 'off',
-            })}
-          </div>
-          <div class="col-12 col-md-6">
-            ${textInput(context, view.errors, {
-              name: 'givenName',
-              label: t(context, 'vpGivenName'),
-              value: view.values.givenName,
-              maxlength: 100,
-              autocomplete: 'off',
-            })}
-          </div>
-          <div class="col-12 col-md-6">
-            ${textInput(context, view.errors, {
-              name: 'birthDate',
-              label: t(context, 'vpBirthDate'),
-              type: 'date',
-              value: view.values.birthDate,
-            })}
-          </div>
-        </div>
-        <input type="hidden" name="tier" value="local" />
-        <button type="submit" class="btn btn-primary">${t(context, 'vpSearchButton')}</button>
-      </form>
-      ${
-        results === undefined
-          ? null
-          : html`<h2 class="h4">
-                ${t(context, `vpTier_${view.tier ?? 'local'}` as TextKey)}:
-                ${t(context, 'vpResultsCount', { count: results.length })}
-              </h2>
-              ${
-                results.length === 0
-                  ? html`<p>${t(context, 'vpNoResults')}</p>`
-                  : columnsTable(
-                      context,
-                      t(context, 'vpSearchTitle'),
-                      ['vpColName', 'vpColBirthDate', 'vpIdentifier', 'vpColStatus'],
-                      results.map(
-                        (person, index) =>
-                          html`<tr>
-                            <th scope="row">
-                              <a
-                                href="${VP_BASE}/persons/${String(person.id)}"
-                                ${focusResults && index === 0 ? html`autofocus` : null}
-                                >${person.name}</a
-                              >
-                            </th>
-                            <td>${shortDate(person.birthDate)}</td>
-                            <td><span class="text-monospace">${person.identifier}</span></td>
-                            <td>${label(context, `vpPersonStatus_${person.status}`)}</td>
-                          </tr>`,
-                      ),
-                      'middle',
-                    )
-              }
-              ${view.hasMore ? html`<p>${t(context, 'vpMoreResults')}</p>` : null}
-              <p>
-                ${
-                  view.tier === 'local' && !view.values.identifier
-                    ? buttonLink(query('regional'), t(context, 'vpSearchRegional'))
-                    : null
-                }
-                ${
-                  view.values.identifier
-                    ? buttonLink(query('national'), t(context, 'vpSearchNational'))
-                    : html`<span class="form-text">${t(context, 'vpNationalNeedsIdentifier')}</span>`
-                }
-              </p>`
-      }
-      ${
-        view.national === undefined
-          ? null
-          : html`<h2 class="h4">${t(context, 'vpTier_national')}</h2>
-              <dl class="summary-list">
-                <div class="summary-row">
-                  <dt>${t(context, 'vpColName')}</dt>
-                  <dd>${view.national.name}</dd>
-                </div>
-                <div class="summary-row">
-                  <dt>${t(context, 'vpColBirthDate')}</dt>
-                  <dd>${shortDate(view.national.birthDate)}</dd>
-                </div>
-                <div class="summary-row">
-                  <dt>${t(context, 'vpIdentifier')}</dt>
-                  <dd><span class="text-monospace">${view.national.identifier}</span></dd>
-                </div>
-              </dl>
-              ${
-                view.national.localPersonId === null
-                  ? html`<form method="post" action="${VP_BASE}/import">
-                      ${csrfField(context)}
-                      <input type="hidden" name="identifier" value="${view.national.identifier}" />
-                      <button type="submit" class="btn btn-primary" autofocus>
-                        ${t(context, 'vpImportButton')}
-                      </button>
-                    </form>`
-                  : buttonLink(
-                      `${VP_BASE}/persons/${String(view.national.localPersonId)}`,
-                      t(context, 'vpAlreadyHere'),
-                      'primary',
-                      true,
-                    )
-              }`
-      }`,
-    view.errors,
-  );
-}
-
-// ------------------------------------------------------------------------------------------------
 // The person's page (VAX-5, VAX-15, CONS, VAX-19)
 
 export interface PersonSummary {
@@ -778,7 +604,15 @@ export function personPage(
                         : html`, ${t(context, 'vpRecoveredOn', { date: shortDate(infection.recoveredOn) })}`
                     }.
                     ${label(context, `vpStanding_${infection.standing}`)}
-                    ${infection.editable ? null : t(context, 'vpFromSurveillance')}
+                    ${
+                      infection.editable
+                        ? html`<a href="${base}/infections/${String(infection.id)}"
+                            >${t(context, 'vpInfectionCorrectLink')}<span class="visually-hidden">
+                              – ${shortDate(infection.since)}</span
+                            ></a
+                          >`
+                        : t(context, 'vpFromSurveillance')
+                    }
                   </li>`,
               )}
             </ul>`
@@ -899,6 +733,48 @@ function consentFields(
   })}`;
 }
 
+/** A rule's finding against the dose, in the operator's language, with the rule for the record. */
+interface FindingLine {
+  rule: string;
+  text: string;
+}
+
+/**
+ * VAX-12, VAX-13, VAX-17, UX-1: the override box, and above it what the rules found, in words, as the
+ * box's description: a screen reader hears why before ticking.
+ */
+function overrideField(
+  context: PageContext,
+  errors: readonly FieldError[],
+  findings: readonly FindingLine[],
+  checked: boolean,
+): SafeHtml {
+  const label = t(context, 'vpOverride');
+  if (findings.length === 0) return checkbox(context, errors, { name: 'override', label, checked });
+  return html`<fieldset class="mb-4 field field-invalid" aria-describedby="override-findings">
+    <legend class="visually-hidden">${label}</legend>
+    <div class="field-error" id="override-findings">
+      <p class="mb-1"><strong>${t(context, 'errorWord')}</strong> ${t(context, 'vpFindingsLead')}</p>
+      <ul class="mb-1">
+        ${findings.map((finding) => html`<li>${finding.text} <small>(${finding.rule})</small></li>`)}
+      </ul>
+      <p>${t(context, 'vpFindingsWhatToDo')}</p>
+    </div>
+    <div class="form-check choice">
+      <input
+        class="form-check-input"
+        type="checkbox"
+        id="override-0"
+        name="override"
+        value="yes"
+        aria-describedby="override-findings"
+        ${checked ? html`checked` : null}
+      />
+      <label class="form-check-label" for="override-0">${label}</label>
+    </div>
+  </fieldset>`;
+}
+
 export function recordPage(
   context: PageContext,
   role: StaffRole,
@@ -911,6 +787,7 @@ export function recordPage(
     previousContacts: string | undefined;
     consentMode: 'new' | 'cycle';
     showOverride: boolean;
+    findings: readonly FindingLine[];
     values: FormValues;
     errors: readonly FieldError[];
   },
@@ -1055,11 +932,7 @@ export function recordPage(
           })}
           ${
             view.showOverride
-              ? checkbox(context, errors, {
-                  name: 'override',
-                  label: t(context, 'vpOverride'),
-                  checked: values.override === 'yes',
-                })
+              ? overrideField(context, errors, view.findings, values.override === 'yes')
               : null
           }
         </fieldset>
@@ -1294,21 +1167,82 @@ export function doseScreenPage(
 // ------------------------------------------------------------------------------------------------
 // VAX-16 infection entry, CONS-5 refusal, VAX-19 anomaly report
 
+/**
+ * The infection form: a new entry (VAX-16), or the correction of one an operator entered (VAX-14), whose
+ * place stays as entered since the API corrects only the test type and the dates.
+ */
+export type InfectionFormMode =
+  | { kind: 'enter' }
+  | { kind: 'correct'; infectionId: number; countryCode: string | null; regionCode: string | null };
+
 export function infectionPage(
   context: PageContext,
   role: StaffRole,
-  view: { person: PersonSummary; values: FormValues; errors: readonly FieldError[] },
+  view: {
+    person: PersonSummary;
+    mode: InfectionFormMode;
+    values: FormValues;
+    errors: readonly FieldError[];
+  },
 ): SafeHtml {
-  const { values, errors } = view;
-  const title = t(context, 'vpInfectionTitle', { name: view.person.name });
+  const { values, errors, mode } = view;
+  const personPath = `${VP_BASE}/persons/${String(view.person.id)}`;
+  const correcting = mode.kind === 'correct';
+  const title = t(context, correcting ? 'vpInfectionCorrectTitle' : 'vpInfectionTitle', {
+    name: view.person.name,
+  });
+  const place = correcting
+    ? html`<dl class="summary-list">
+        <div class="summary-row">
+          <dt>${t(context, 'vpTestWhere')}</dt>
+          <dd>
+            ${
+              mode.countryCode === null
+                ? `${t(context, 'vpTestInItaly')} · ${t(context, 'vpRegionCode')} ${mode.regionCode ?? ''}`
+                : `${t(context, 'vpTestAbroad')} · ${t(context, 'vpCountryCode')} ${mode.countryCode}`
+            }
+          </dd>
+        </div>
+      </dl>`
+    : html`${choiceGroup(context, errors, {
+        name: 'abroad',
+        legend: t(context, 'vpTestWhere'),
+        options: [
+          { value: 'no', label: t(context, 'vpTestInItaly') },
+          { value: 'yes', label: t(context, 'vpTestAbroad') },
+        ],
+        values: [values.abroad ?? 'no'],
+      })}
+      ${textInput(context, errors, {
+        name: 'regionCode',
+        label: t(context, 'vpRegionCode'),
+        hint: t(context, 'vpRegionCodeHint'),
+        value: values.regionCode,
+        inputmode: 'numeric',
+        maxlength: 2,
+        size: 'short',
+      })}
+      ${textInput(context, errors, {
+        name: 'countryCode',
+        label: t(context, 'vpCountryCode'),
+        hint: t(context, 'vpCountryCodeHint'),
+        value: values.countryCode,
+        code: true,
+        maxlength: 2,
+        size: 'short',
+      })}`;
   return page(
     context,
     role,
     title,
     html`${errorSummary(context, errors, { testType: 'testType-0', abroad: 'abroad-0' })}
       <h1>${title}</h1>
-      <p class="lead">${t(context, 'vpInfectionIntro')}</p>
-      <form method="post" action="${VP_BASE}/persons/${String(view.person.id)}/infections" novalidate>
+      <p class="lead">${t(context, correcting ? 'vpInfectionCorrectIntro' : 'vpInfectionIntro')}</p>
+      <form
+        method="post"
+        action="${personPath}/infections${correcting ? `/${String(mode.infectionId)}` : ''}"
+        novalidate
+      >
         ${csrfField(context)}
         ${textInput(context, errors, {
           name: 'sampledOn',
@@ -1336,37 +1270,11 @@ export function infectionPage(
           options: optionsOf(context, 'vpTest_', TEST_TYPE_VALUES),
           values: values.testType === undefined ? [] : [values.testType],
         })}
-        ${choiceGroup(context, errors, {
-          name: 'abroad',
-          legend: t(context, 'vpTestWhere'),
-          options: [
-            { value: 'no', label: t(context, 'vpTestInItaly') },
-            { value: 'yes', label: t(context, 'vpTestAbroad') },
-          ],
-          values: [values.abroad ?? 'no'],
-        })}
-        ${textInput(context, errors, {
-          name: 'regionCode',
-          label: t(context, 'vpRegionCode'),
-          hint: t(context, 'vpRegionCodeHint'),
-          value: values.regionCode,
-          inputmode: 'numeric',
-          maxlength: 2,
-          size: 'short',
-        })}
-        ${textInput(context, errors, {
-          name: 'countryCode',
-          label: t(context, 'vpCountryCode'),
-          hint: t(context, 'vpCountryCodeHint'),
-          value: values.countryCode,
-          code: true,
-          maxlength: 2,
-          size: 'short',
-        })}
-        <button type="submit" class="btn btn-primary">${t(context, 'vpInfectionSubmit')}</button>
-        <a class="btn btn-outline-primary ms-2" href="${VP_BASE}/persons/${String(view.person.id)}"
-          >${t(context, 'vpCancel')}</a
-        >
+        ${place}
+        <button type="submit" class="btn btn-primary">
+          ${t(context, correcting ? 'vpInfectionCorrectSubmit' : 'vpInfectionSubmit')}
+        </button>
+        <a class="btn btn-outline-primary ms-2" href="${personPath}">${t(context, 'vpCancel')}</a>
       </form>`,
     errors,
   );

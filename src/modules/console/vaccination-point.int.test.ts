@@ -7,9 +7,11 @@ import { FormBrowser } from '../../../test/form-browser.ts';
 import { openHubDays } from '../../../test/registry-fixtures.ts';
 import { EligibilityService } from '../eligibility/service.ts';
 import { BookingService } from '../booking/service.ts';
+import { importSurveillance } from '../vaccination/surveillance.ts';
 import { AuthService } from '../../platform/auth/service.ts';
 import { systemContext } from '../../platform/audit/audit.ts';
 import { fixedClock } from '../../platform/clock.ts';
+import { ageOn } from '../../platform/calendar.ts';
 import type { App } from '../../platform/http/types.ts';
 import type { StaffRole } from '../../platform/auth/roles.ts';
 import type { NationalDatabase } from '../../national/db.ts';
@@ -354,6 +356,85 @@ describeEachDatabase('Vaccination-point console', (database) => {
     });
   });
 
+  it('VAX-12 UX-1 UX-2 an adult dose for a child is told in plain words above the override box, the rule in small print; the API says it in the request’s language and keeps the codes', async () => {
+    const child = (
+      await sql<{ id: number; birth_date: string }>`SELECT id, birth_date::text AS birth_date FROM persons
+        WHERE birth_date BETWEEN '2010-01-01' AND '2015-06-15' AND status = 'active' ORDER BY id LIMIT 1`.execute(
+        database().db,
+      )
+    ).rows[0];
+    if (child === undefined) throw new Error('no child of 5-11 in the population');
+    const childId = Number(child.id);
+    const age = ageOn(child.birth_date, DAY);
+    const browser = await signIn(usernames.vaccinator);
+    const url = `${BASE}/persons/${String(childId)}/record`;
+    const form = await browser.get(url);
+    expect(form.body).not.toContain('name="override"');
+    const typed = {
+      productCode: 'COMIRNATY-30',
+      volumeMl: '0.3',
+      lot: 'FK7777',
+      lotExpiry: '2021-09-30',
+      riskCategory: 'Altro',
+      confirmed: 'yes',
+      informationNoteRead: 'yes',
+      signerCapacity: 'parental_responsibility',
+      signerName: 'Anna Bianchi',
+    };
+    const flagged = await browser.post(url, recordFields(form.body, typed));
+    expect(flagged.statusCode).toBe(409);
+    expect(flagged.body).toContain('href="#override-0"');
+    const findings =
+      /<div class="field-error" id="override-findings">[\s\S]*?<\/div>/.exec(flagged.body)?.[0] ?? '';
+    expect(visibleText(findings)).toContain(
+      `La persona aveva ${String(age)} anni alla prima dose del ciclo: da 5 a 11 anni la dose è Comirnaty 10 mcg/dose (pediatric, 5-11 years), 0,2 ml.`,
+    );
+    expect(findings).toContain('<small>(VAX-12)</small>');
+    const box = /<input[^>]*id="override-0"[^>]*>/.exec(flagged.body)?.[0] ?? '';
+    expect(box).toContain('aria-describedby="override-findings"');
+    expect(flagged.body.indexOf('id="override-findings"')).toBeLessThan(
+      flagged.body.indexOf('id="override-0"'),
+    );
+    expect(visibleText(flagged.body)).not.toContain('PEDIATRIC_NON_CONFORMING');
+    const none = await database()
+      .db.selectFrom('administrations')
+      .select('id')
+      .where('person_id', '=', childId)
+      .execute();
+    expect(none).toEqual([]);
+
+    // A client that does not read HTML gets the platform's problem, in the language it asks for.
+    const api = await app.inject({
+      method: 'POST',
+      url,
+      headers: {
+        accept: 'application/json',
+        'accept-language': 'en',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      cookies: Object.fromEntries(browser.cookies),
+      payload: new URLSearchParams(recordFields(flagged.body, typed)).toString(),
+    });
+    expect(api.statusCode).toBe(409);
+    const problem = api.json<{ detail: string }>();
+    expect(problem).toMatchObject({
+      code: 'DOSE_NON_CONFORMING',
+      findings: [
+        {
+          rule: 'VAX-12',
+          code: 'PEDIATRIC_NON_CONFORMING',
+          severity: 'non_conforming',
+          params: { age, product: 'COMIRNATY-30' },
+        },
+      ],
+    });
+    expect(problem.detail).toContain(`The person was ${String(age)} at the first dose of the cycle`);
+    expect(problem.detail).not.toContain('PEDIATRIC_NON_CONFORMING');
+
+    const confirmed = await browser.post(url, recordFields(flagged.body, { ...typed, override: 'yes' }));
+    expect(visibleText((await browser.follow(confirmed)).body)).toContain('Vaccinazione registrata');
+  });
+
   it('REG-5 UX-2 search: the point’s authority first, then the region; by identifier the national registry, and an out-of-region person is imported with the reminder to record a mobile or an e-mail', async () => {
     const browser = await signIn(usernames.vaccinator);
     const empty = await browser.get(`${BASE}/search`);
@@ -520,6 +601,242 @@ describeEachDatabase('Vaccination-point console', (database) => {
     expect(text).toContain('Infezione inserita.');
     expect(text).toContain('Infetto almeno dal 10/03/2021');
     expect(text).toContain('guarito il 25/03/2021');
+  });
+
+  /** VAX-16: enters an infection through the form; its id from the page's "correct" links, the newest. */
+  const enterInfection = async (
+    browser: FormBrowser,
+    personId: number,
+    entry: {
+      sampledOn: string;
+      resultOn: string;
+      recoveredOn?: string;
+      testType?: string;
+      countryCode?: string;
+    },
+  ): Promise<number> => {
+    const url = `${BASE}/persons/${String(personId)}/infections`;
+    const form = await browser.get(url);
+    const page = await browser.follow(
+      await browser.post(url, {
+        _csrf: valueOf(form.body, '_csrf'),
+        testType: entry.testType ?? 'molecular',
+        sampledOn: entry.sampledOn,
+        resultOn: entry.resultOn,
+        recoveredOn: entry.recoveredOn ?? '',
+        // A test abroad names its country; one in Italy its region (16, Apulia).
+        abroad: entry.countryCode === undefined ? 'no' : 'yes',
+        regionCode: entry.countryCode === undefined ? '16' : '',
+        countryCode: entry.countryCode ?? '',
+      }),
+    );
+    const ids = [...page.body.matchAll(new RegExp(`href="${url}/([0-9]+)"`, 'g'))].map((m) => Number(m[1]));
+    expect(ids.length).toBeGreaterThan(0);
+    return Math.max(...ids);
+  };
+
+  it('VAX-14 VAX-16 UX-2 an infection an operator entered is corrected on a form with its current values: the page shows the new dates, the change is audited before → after', async () => {
+    const browser = await signIn(usernames.vaccinator);
+    const personId = person(1).id;
+    const id = await enterInfection(browser, personId, {
+      sampledOn: '2021-04-02',
+      resultOn: '2021-04-03',
+      recoveredOn: '2021-04-20',
+      countryCode: 'FR',
+    });
+    const url = `${BASE}/persons/${String(personId)}/infections/${String(id)}`;
+    const form = await browser.get(url);
+    expect(form.statusCode).toBe(200);
+    expect(valueOf(form.body, 'sampledOn')).toBe('2021-04-02');
+    expect(valueOf(form.body, 'resultOn')).toBe('2021-04-03');
+    expect(valueOf(form.body, 'recoveredOn')).toBe('2021-04-20');
+    expect(form.body).toMatch(/<input[^>]*name="testType"[^>]*value="molecular"[^>]*checked/);
+    expect(form.body).toContain(`action="${url}"`);
+    expect(autofocused(form.body)).toEqual([expect.stringContaining('name="sampledOn"')]);
+    // The place is not corrected by the API: shown, not asked.
+    expect(visibleText(form.body)).toContain('All’estero · Paese (codice ISO) FR');
+    expect(form.body).not.toContain('name="countryCode"');
+
+    const corrected = await browser.post(url, {
+      _csrf: valueOf(form.body, '_csrf'),
+      testType: 'antigen',
+      sampledOn: '2021-04-01',
+      resultOn: '2021-04-02',
+      recoveredOn: '2021-04-16',
+    });
+    expect(corrected.statusCode).toBe(303);
+    expect(corrected.headers.location).toBe(`${BASE}/persons/${String(personId)}?done=infection-corrected`);
+    const text = visibleText((await browser.follow(corrected)).body);
+    expect(text).toContain('Infezione corretta.');
+    expect(text).toContain('Infetto almeno dal 01/04/2021 (test antigenico), guarito il 16/04/2021');
+    expect(text).not.toContain('02/04/2021 (test molecolare)');
+
+    const stored = await database()
+      .db.selectFrom('infections')
+      .select(['test_type', 'sampled_on', 'result_on', 'recovered_on', 'country_code', 'source'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(stored).toEqual({
+      test_type: 'antigen',
+      sampled_on: '2021-04-01',
+      result_on: '2021-04-02',
+      recovered_on: '2021-04-16',
+      country_code: 'FR',
+      source: 'operator',
+    });
+    const audit = await database()
+      .db.selectFrom('audit_log')
+      .select(['before', 'after'])
+      .where('entity_type', '=', 'infection')
+      .where('entity_id', '=', String(id))
+      .where('action', '=', 'correct')
+      .execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.before).toMatchObject({ test_type: 'molecular', sampled_on: '2021-04-02' });
+    expect(audit[0]?.after).toMatchObject({ test_type: 'antigen', sampled_on: '2021-04-01' });
+  });
+
+  it('VAX-16 VAX-14 UX-1 a correction with dates out of order is refused next to the field, under a summary, the typed values kept and nothing changed', async () => {
+    const browser = await signIn(usernames.vaccinator);
+    const personId = person(1).id;
+    const id = await enterInfection(browser, personId, { sampledOn: '2021-05-03', resultOn: '2021-05-04' });
+    const url = `${BASE}/persons/${String(personId)}/infections/${String(id)}`;
+    const form = await browser.get(url);
+    expect(visibleText(form.body)).toContain('In Italia · Regione (codice ISTAT) 16');
+    const typed = { _csrf: valueOf(form.body, '_csrf'), testType: 'molecular', sampledOn: '2021-05-03' };
+
+    const resultFirst = await browser.post(url, { ...typed, resultOn: '2021-05-01', recoveredOn: '' });
+    expect(resultFirst.statusCode).toBe(400);
+    expect(resultFirst.body).toMatch(/class="alert alert-danger error-summary"[\s\S]*href="#resultOn"/);
+    expect(resultFirst.body).toContain('id="resultOn-error"');
+    expect(visibleText(resultFirst.body)).toContain(
+      'La data dell’esito non può precedere quella del prelievo.',
+    );
+    expect(valueOf(resultFirst.body, 'resultOn')).toBe('2021-05-01');
+
+    const recoveryFirst = await browser.post(url, {
+      ...typed,
+      resultOn: '2021-05-04',
+      recoveredOn: '2021-05-04',
+    });
+    expect(recoveryFirst.statusCode).toBe(400);
+    expect(recoveryFirst.body).toContain('href="#recoveredOn"');
+    expect(recoveryFirst.body).toContain('id="recoveredOn-error"');
+
+    const notADate = await browser.post(url, { ...typed, resultOn: '04/05/2021', recoveredOn: '' });
+    expect(notADate.statusCode).toBe(400);
+    expect(notADate.body).toContain('id="resultOn-error"');
+
+    const stored = await database()
+      .db.selectFrom('infections')
+      .select(['result_on', 'recovered_on'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(stored).toEqual({ result_on: '2021-05-04', recovered_on: null });
+    const audits = await database()
+      .db.selectFrom('audit_log')
+      .select('id')
+      .where('entity_type', '=', 'infection')
+      .where('entity_id', '=', String(id))
+      .where('action', '=', 'correct')
+      .execute();
+    expect(audits).toEqual([]);
+  });
+
+  it('VAX-14 an infection from regional surveillance has no correct action and cannot be corrected here; an infection is corrected only under its own person', async () => {
+    const browser = await signIn(usernames.vaccinator);
+    const personId = person(1).id;
+    const [imported] = await importSurveillance(
+      database().db,
+      [
+        {
+          id_caso: 'VP-INT-1',
+          codice_fiscale: person(1).taxCode,
+          tipo_test: 'molecolare',
+          data_prelievo: '2021-02-01',
+          data_esito: '2021-02-02',
+          data_guarigione: '2021-02-20',
+        },
+      ],
+      '03',
+      systemContext('test', new Date(NOW)),
+    );
+    expect(imported).toMatchObject({ outcome: 'created' });
+    const surveillance = await database()
+      .db.selectFrom('infections')
+      .select('id')
+      .where('person_id', '=', personId)
+      .where('source', '=', 'surveillance')
+      .executeTakeFirstOrThrow();
+    const page = await browser.get(`${BASE}/persons/${String(personId)}`);
+    expect(visibleText(page.body)).toContain('Dalla sorveglianza regionale: non modificabile.');
+    const url = `${BASE}/persons/${String(personId)}/infections/${String(surveillance.id)}`;
+    expect(page.body).not.toContain(`href="${url}"`);
+
+    /** The form and its post refused with the status given; the infection stays as it was. */
+    const refusedAsItWas = async (address: string, infectionId: number, status: number) => {
+      const stored = () =>
+        database().db.selectFrom('infections').selectAll().where('id', '=', infectionId).executeTakeFirst();
+      const before = await stored();
+      expect(before).toBeDefined();
+      const form = await browser.get(address);
+      expect(form.statusCode).toBe(status);
+      const posted = await browser.post(address, {
+        _csrf: valueOf(page.body, '_csrf'),
+        testType: 'antigen',
+        sampledOn: '2021-01-01',
+        resultOn: '2021-01-02',
+        recoveredOn: '',
+      });
+      expect(posted.statusCode).toBe(status);
+      expect(await stored()).toEqual(before);
+      return visibleText(form.body);
+    };
+    expect(await refusedAsItWas(url, surveillance.id, 409)).toContain(
+      'Infezione dalla sorveglianza regionale',
+    );
+
+    // Another person's operator entry, asked for under this person: not found, not changed.
+    const elsewhere = await enterInfection(browser, person(0).id, {
+      testType: 'antigen',
+      sampledOn: '2021-01-10',
+      resultOn: '2021-01-10',
+    });
+    await refusedAsItWas(
+      `${BASE}/persons/${String(personId)}/infections/${String(elsewhere)}`,
+      elsewhere,
+      404,
+    );
+  });
+
+  it('SEC-1 VAX-14 the correction is refused to a role without the vaccination point (403) and an anonymous browser is sent to sign in', async () => {
+    const vaccinator = await signIn(usernames.vaccinator);
+    const personId = person(1).id;
+    const id = await enterInfection(vaccinator, personId, {
+      sampledOn: '2021-05-20',
+      resultOn: '2021-05-21',
+    });
+    const url = `${BASE}/persons/${String(personId)}/infections/${String(id)}`;
+    const callCenter = await signIn(usernames.call_center);
+    expect((await callCenter.get(url)).statusCode).toBe(403);
+    const home = await callCenter.get('/console');
+    const refused = await callCenter.post(url, {
+      _csrf: valueOf(home.body, '_csrf'),
+      testType: 'antigen',
+      sampledOn: '2021-05-19',
+      resultOn: '2021-05-21',
+      recoveredOn: '',
+    });
+    expect(refused.statusCode).toBe(403);
+    const anonymous = await new FormBrowser(app).get(url);
+    expect(anonymous.statusCode).toBe(303);
+    expect(String(anonymous.headers.location)).toMatch(/^\/console\/sign-in/);
+    const stored = await database()
+      .db.selectFrom('infections')
+      .select(['test_type', 'sampled_on'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(stored).toEqual({ test_type: 'molecular', sampled_on: '2021-05-20' });
   });
 
   it('CONS-5 a refusal is recorded on the consent form, never overridden; for a health worker the legal duty is recalled', async () => {

@@ -1,4 +1,6 @@
-import { defineProblems, problem } from '../../platform/http/problem.ts';
+import { defineProblems, DomainError, problem } from '../../platform/http/problem.ts';
+import { findingsText } from './finding-texts.ts';
+import type { NonConformingFinding } from './rules.ts';
 
 /** Refusals of the immunization registry (spec 40-vaccination.md). Each says what is wrong and what to do. */
 export const vaccinationProblems = defineProblems({
@@ -312,8 +314,24 @@ export const vaccinationProblems = defineProblems({
     409,
     { it: 'Dose non conforme', en: 'Non-conforming dose' },
     {
-      it: 'Questa dose non è conforme ({findings}). Se è stata davvero somministrata così, lo confermi esplicitamente (override): la conferma viene registrata.',
-      en: 'This dose does not conform ({findings}). If it was really given like this, confirm it explicitly (override): the confirmation is recorded.',
+      it: 'Questa dose non è conforme. {findings} Se è stata davvero somministrata così, lo confermi esplicitamente (override): la conferma viene registrata.',
+      en: 'This dose does not conform. {findings} If it was really given like this, confirm it explicitly (override): the confirmation is recorded.',
     },
   ),
 });
+
+/**
+ * VAX-12, VAX-13, VAX-17: a dose recorded only with the override. Clients read the findings' codes in
+ * `findings`; the detail says them in words (UX-1), and a form lists them from `findings` here.
+ */
+export class NonConformingDoseError extends DomainError {
+  constructor(
+    readonly findings: readonly NonConformingFinding[],
+    productNames: ReadonlyMap<string, string>,
+  ) {
+    super('DOSE_NON_CONFORMING', {
+      params: { findings: findingsText(findings, productNames) },
+      extensions: { findings },
+    });
+  }
+}

@@ -185,13 +185,38 @@ export interface PersonAtDose {
   healthCondition: string;
 }
 
+/** VAX-9, VAX-10, VAX-11: what refuses a dose; each code is also a problem of errors.ts. */
+export const REFUSAL_CODES = [
+  'ADDITIONAL_DOSE_BEFORE_PRIMARY_CYCLE',
+  'ADDITIONAL_DOSE_NOT_ADMISSIBLE',
+  'BOOSTER_BEFORE_PRIMARY_CYCLE',
+  'BOOSTER_NOT_ADMISSIBLE',
+  'NON_EMA_BOOSTER_TOO_EARLY',
+  'NON_EMA_NEW_PRIMARY_CYCLE',
+  'NON_EMA_BOOSTER_PRODUCT',
+] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+/** VAX-12, VAX-13, VAX-17: what makes a dose non-conforming; each has its words in finding-texts.ts. */
+export const NON_CONFORMING_CODES = [
+  'PEDIATRIC_NON_CONFORMING',
+  'HETEROLOGOUS_DOSE',
+  'DOSE_TOO_EARLY',
+  'SECOND_DOSE_AFTER_INFECTION_WINDOW',
+] as const;
+export type NonConformingCode = (typeof NON_CONFORMING_CODES)[number];
+
 /** A refusal cannot be recorded; a non-conforming dose only with the operator's audited override. */
-export interface Finding {
+export type Finding = RefusalFinding | NonConformingFinding;
+
+interface FindingOf<Severity extends string, Code extends string> {
   rule: string;
-  code: string;
-  severity: 'refusal' | 'non_conforming';
+  code: Code;
+  severity: Severity;
   params?: Record<string, string | number>;
 }
+export type RefusalFinding = FindingOf<'refusal', RefusalCode>;
+export type NonConformingFinding = FindingOf<'non_conforming', NonConformingCode>;
 
 /**
  * VAX-9 … VAX-13, VAX-17: what stands against recording this dose. Empty when it is admissible.
@@ -210,9 +235,9 @@ export function doseFindings(
     policy,
   );
   const complete = cycle.completedOn !== null && cycle.completedOn <= request.date;
-  const refuse = (rule: string, code: string, params?: Finding['params']) =>
+  const refuse = (rule: string, code: RefusalCode, params?: Finding['params']) =>
     findings.push({ rule, code, severity: 'refusal', ...(params === undefined ? {} : { params }) });
-  const flag = (rule: string, code: string, params?: Finding['params']) =>
+  const flag = (rule: string, code: NonConformingCode, params?: Finding['params']) =>
     findings.push({ rule, code, severity: 'non_conforming', ...(params === undefined ? {} : { params }) });
 
   if (request.kind === 'additional') {
@@ -250,7 +275,14 @@ export function doseFindings(
     const { pediatric } = policy;
     if (age >= pediatric.minAge && age <= pediatric.maxAge) {
       if (request.product.code !== pediatric.product || request.volumeMl !== pediatric.volumeMl) {
-        flag('VAX-12', 'PEDIATRIC_NON_CONFORMING', { age, product: request.product.code });
+        flag('VAX-12', 'PEDIATRIC_NON_CONFORMING', {
+          age,
+          product: request.product.code,
+          minAge: pediatric.minAge,
+          maxAge: pediatric.maxAge,
+          pediatricProduct: pediatric.product,
+          volumeMl: pediatric.volumeMl,
+        });
       }
     }
     const previous = primaries.at(-1);
@@ -265,7 +297,10 @@ export function doseFindings(
       if (infection !== null) {
         const since = daysBetween(infection.positiveOn, request.date);
         if (since > policy.infectionAfterFirstDose.secondDoseWithinDays) {
-          flag('VAX-17', 'SECOND_DOSE_AFTER_INFECTION_WINDOW', { days: since });
+          flag('VAX-17', 'SECOND_DOSE_AFTER_INFECTION_WINDOW', {
+            days: since,
+            ...policy.infectionAfterFirstDose,
+          });
         }
       }
     }
@@ -283,7 +318,7 @@ export function categoryRefusal(
   person: PersonAtDose,
   on: string,
   policy: VaccinationPolicy,
-): Finding | null {
+): RefusalFinding | null {
   const category = person.riskCategory;
   if (
     kind === 'additional' &&

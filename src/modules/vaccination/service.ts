@@ -55,6 +55,7 @@ import {
   type ConsentSituation,
   type DoseKind,
   type Infection,
+  type NonConformingFinding,
   type PastDose,
   type ProductFacts,
   type RiskCategory,
@@ -68,7 +69,7 @@ import {
 } from '../../national/client.ts';
 import { policyInForce, shippedRegistryPolicies, type RegistryPolicyVersion } from './policy-file.ts';
 import { mobilityOf, personIdentifierOf, pendingAdministrationIds } from './national-repo.ts';
-import './errors.ts';
+import { NonConformingDoseError } from './errors.ts';
 
 /** SNOMED CT 840539006: COVID-19, the disease the COVID-only rules apply to. */
 const COVID_19 = '840539006';
@@ -80,6 +81,13 @@ export interface InfectionInput {
   recoveredOn: string | null;
   /** VAX-16: a test abroad names the country, otherwise the region. */
   place: { countryCode: string } | { regionCode: string };
+}
+
+/** VAX-14: operators' entries are corrected here; surveillance's only at their source. */
+function correctable(row: InfectionRow | undefined): InfectionRow {
+  if (row === undefined) throw new DomainError('INFECTION_NOT_FOUND', { pointer: '/id' });
+  if (row.source === 'surveillance') throw new DomainError('INFECTION_NOT_EDITABLE');
+  return row;
 }
 
 /** The rules' view of recorded infections: VAX-17 counts only molecular tests. */
@@ -221,7 +229,8 @@ export class VaccinationService {
       throw new DomainError('ADMINISTRATION_PERSON_NOT_FOUND', { pointer: '/personId' });
     const on = romeDate(input.administeredAt);
     // A product not yet in the catalogue on the day (not authorised then) is as unknown as a wrong code.
-    const catalogue = (await listProducts(this.db)).filter((entry) => entry.effectiveFrom <= on);
+    const products = await listProducts(this.db);
+    const catalogue = products.filter((entry) => entry.effectiveFrom <= on);
     const product = catalogue.find((entry) => entry.code === productCode);
     if (product === undefined) {
       throw new DomainError('ADMINISTRATION_PRODUCT_UNKNOWN', {
@@ -282,11 +291,15 @@ export class VaccinationService {
         );
         const refusal = findings.find((finding) => finding.severity === 'refusal');
         if (refusal !== undefined) throw new DomainError(refusal.code, { params: refusal.params ?? {} });
-        if (findings.length > 0 && !input.override) {
-          throw new DomainError('DOSE_NON_CONFORMING', {
-            params: { findings: findings.map((finding) => `${finding.rule} ${finding.code}`).join(', ') },
-            extensions: { findings },
-          });
+        const nonConforming = findings.filter(
+          (finding): finding is NonConformingFinding => finding.severity === 'non_conforming',
+        );
+        if (nonConforming.length > 0 && !input.override) {
+          throw new NonConformingDoseError(
+            nonConforming,
+            // VAX-12 names the product due, which may not be in the day's catalogue.
+            new Map(products.map((entry) => [entry.code, entry.name])),
+          );
         }
         overridden = findings;
         cycleDoses = cycleState(
@@ -511,9 +524,7 @@ export class VaccinationService {
     context: ActingContext,
   ): Promise<InfectionRow> {
     return this.db.transaction().execute(async (trx) => {
-      const before = await lockInfection(trx, id);
-      if (before === undefined) throw new DomainError('INFECTION_NOT_FOUND', { pointer: '/id' });
-      if (before.source === 'surveillance') throw new DomainError('INFECTION_NOT_EDITABLE');
+      const before = correctable(await lockInfection(trx, id));
       const merged = {
         testType: changes.testType ?? before.test_type,
         sampledOn: changes.sampledOn ?? before.sampled_on,
@@ -536,6 +547,11 @@ export class VaccinationService {
       });
       return after;
     });
+  }
+
+  /** VAX-14: one of the person's infections, as the form that corrects it shows it. */
+  async correctableInfection(personId: number, id: number): Promise<InfectionRow> {
+    return correctable((await infectionsOf(this.db, personId)).find((row) => row.id === id));
   }
 
   private checkInfectionDates(
