@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { sql } from 'kysely';
 import { captureScreens, expectNoAxeViolations, launchChromium } from './browser.ts';
 import { startE2eServer } from './server.ts';
+import { putOnHomeList } from './home-vaccination-list.ts';
 import { romeDate, systemClock } from '../src/platform/clock.ts';
 import { dayFromIsoDate, isoDateFromDay } from '../src/platform/calendar.ts';
 import { systemContext } from '../src/platform/audit/audit.ts';
@@ -72,21 +73,7 @@ describe('authority console: capacity changes and people with disabilities in a 
     }
     // BOOK-14 and BOOK-15: two people on the home list, a session for deaf people.
     const accessibility = new AccessibilityService(db, systemClock, eligibility, booking);
-    await sql`UPDATE persons SET health_authority_code = ${authority}
-      WHERE id = ANY (${elderly.slice(8, 10)}::bigint[])`.execute(db);
-    for (const person of elderly.slice(8, 10))
-      await accessibility.requestHomeVaccination(
-        {
-          personId: person,
-          selfSufficient: false,
-          canTravelWithTransport: false,
-          reason: 'bedridden',
-          gpName: 'Dott. Rossi',
-          gpAgreed: true,
-        },
-        null,
-        setup,
-      );
+    await putOnHomeList(db, accessibility, authority, elderly.slice(8, 10), setup);
     await accessibility.openSession(
       {
         pointId: first.id,

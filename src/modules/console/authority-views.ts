@@ -982,9 +982,11 @@ export function messagePage(
           ? html`<div class="alert alert-warning">
               ${t(context, 'messageNotRendered', { reason: view.renderError ?? '' })}
             </div>`
-          : html`<h2 class="h4">${t(context, 'messageTextTitle')}</h2>
+          : // The text keeps its lines as sent, so a long one scrolls: the keyboard must reach it too (WCAG 2.1.1).
+            html`<h2 class="h4" id="message-text">${t(context, 'messageTextTitle')}</h2>
               ${view.rendered.subject === '' ? null : html`<p><strong>${view.rendered.subject}</strong></p>`}
-              <pre class="message-body">${view.rendered.body}</pre>`
+              <pre class="message-body" tabindex="0" aria-labelledby="message-text">
+${view.rendered.body}</pre>`
       }
       ${dataTable(
         t(context, 'attemptsCaption'),
