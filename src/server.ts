@@ -19,6 +19,7 @@ import { outreachRoutes } from './modules/outreach/routes.ts';
 import { accessibilityRoutes } from './modules/accessibility/routes.ts';
 import { consoleRoutes } from './modules/console/routes.ts';
 import { waitingListRoutes } from './modules/waiting-list/routes.ts';
+import { retentionRoutes } from './modules/retention/routes.ts';
 
 /** Every module's routes, in one list: adding a module to the platform is one line here. */
 export const MODULES: ModuleRoutes[] = [
@@ -38,6 +39,7 @@ export const MODULES: ModuleRoutes[] = [
   accessibilityRoutes,
   consoleRoutes,
   waitingListRoutes,
+  retentionRoutes,
 ];
 
 export function buildServer(options: { config: Config; database: Database; clock: Clock; logger: Logger }) {

@@ -35,6 +35,8 @@ export async function buildTestApp(
     MESSAGING_RETRY_BASE_MS: '0',
     // Likewise the waiting list, no-shows and standby calls (POST /waiting-list/runs).
     WAITING_LIST_INTERVAL_MS: '0',
+    // Likewise data retention (RetentionService.run).
+    RETENTION_INTERVAL_MS: '0',
     ...options.env,
   });
   const { app, routes } = await buildHttpApp({

@@ -14,6 +14,7 @@ import { registerMessagingCommands } from '../modules/messaging/cli.ts';
 import { registerVaccinationCommands } from '../modules/vaccination/cli.ts';
 import { registerCertificateCommands } from '../modules/certificates/cli.ts';
 import { registerExportCommands } from '../modules/exports/cli.ts';
+import { registerRetentionCommands } from '../modules/retention/cli.ts';
 
 const program = new Command('vaxhub')
   .description('Vaxhub: the regional vaccination campaign platform, and its tools for bulk work')
@@ -32,6 +33,7 @@ registerMessagingCommands(program);
 registerVaccinationCommands(program);
 registerCertificateCommands(program);
 registerExportCommands(program);
+registerRetentionCommands(program);
 
 try {
   await program.parseAsync(process.argv);

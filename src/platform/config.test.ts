@@ -37,4 +37,14 @@ describe('configuration', () => {
       expect(message).toContain('LOG_LEVEL');
     }
   });
+
+  it('NAT-1 data retention: hourly, 30 days of acknowledged outbox, 365 of message contents; never under the lag chart’s day', () => {
+    expect(loadConfig({})).toMatchObject({
+      RETENTION_INTERVAL_MS: 3_600_000,
+      RETENTION_OUTBOX_DAYS: 30,
+      RETENTION_MESSAGE_DAYS: 365,
+    });
+    expect(loadConfig({ RETENTION_INTERVAL_MS: '0' }).RETENTION_INTERVAL_MS).toBe(0);
+    expect(() => loadConfig({ RETENTION_OUTBOX_DAYS: '1' })).toThrow(/RETENTION_OUTBOX_DAYS/);
+  });
 });

@@ -39,6 +39,12 @@ const ConfigSchema = Type.Object({
   REMINDER_LETTER_LEAD_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 30, default: 120 }),
   /** BOOK-13: how often each process expires and makes waiting-list offers, marks no-shows, calls standbys; 0: never. */
   WAITING_LIST_INTERVAL_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 60_000 }),
+  /** Data retention (src/modules/retention): how often each process trims the outbox and messages; 0: never. */
+  RETENTION_INTERVAL_MS: Type.Integer({ minimum: 0, maximum: 86_400_000, default: 3_600_000 }),
+  /** NAT-1: days an acknowledged outbox row is kept; at least 2, for the lag chart reads the last 24 hours. */
+  RETENTION_OUTBOX_DAYS: Type.Integer({ minimum: 2, maximum: 3650, default: 30 }),
+  /** Days after which a sent (or failed, cancelled) message loses its recipient and its text (BOOK-17 keeps the rest). */
+  RETENTION_MESSAGE_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 365 }),
   /** E-mail: the SMTP relay (smtp:// or smtps://, user:password@ when it asks), and the sender. */
   SMTP_URL: Type.String({ pattern: '^smtps?://', default: 'smtp://127.0.0.1:2525' }),
   SMTP_FROM: Type.String({ minLength: 3, default: 'Vaccinazioni <vaccinazioni@vaxhub.invalid>' }),

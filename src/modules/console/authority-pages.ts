@@ -854,6 +854,7 @@ export function registerAuthorityPages(
           },
           rendered: found.rendered,
           renderError: found.renderError,
+          contentsRemovedAfterDays: found.message.redacted_at === null ? null : config.RETENTION_MESSAGE_DAYS,
         }),
       );
     },
@@ -871,12 +872,14 @@ const messageLine = (row: {
   created_at: Date;
   sent_at: Date | null;
   last_error: string | null;
+  redacted_at: Date | null;
 }) => ({
   id: Number(row.id),
   personId: Number(row.person_id),
   channel: row.channel,
   template: row.template,
-  recipient: row.recipient,
+  // A redacted message's recipient is a marker, not an address: shown as none.
+  recipient: row.redacted_at === null ? row.recipient : null,
   status: row.status,
   attempts: row.attempts,
   createdAt: row.created_at,

@@ -287,6 +287,10 @@ export const AUTHORITY_TEXTS = {
     it: 'Il testo non può essere composto: {reason}',
     en: 'The text cannot be written: {reason}',
   },
+  messageContentsRemoved: {
+    it: 'Testo e destinatario sono stati rimossi dopo {days} giorni, come previsto dalla conservazione dei dati; restano esito e tentativi.',
+    en: 'The text and the recipient were removed after {days} days, as data retention requires; the outcome and the attempts remain.',
+  },
   attemptsCaption: { it: 'Tentativi di consegna', en: 'Delivery attempts' },
   attemptsNone: { it: 'Nessun tentativo ancora.', en: 'No attempt yet.' },
   adapterColumn: { it: 'Mezzo', en: 'Adapter' },

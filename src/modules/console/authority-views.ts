@@ -952,6 +952,8 @@ export function messagePage(
     };
     rendered: { subject: string; body: string } | null;
     renderError: string | null;
+    /** Set when the retention job removed the text and recipient: the retention in days. */
+    contentsRemovedAfterDays: number | null;
   },
 ): SafeHtml {
   const { message } = view;
@@ -978,14 +980,18 @@ export function messagePage(
         </dd>
       </dl>
       ${
-        view.rendered === null
-          ? html`<div class="alert alert-warning">
-              ${t(context, 'messageNotRendered', { reason: view.renderError ?? '' })}
+        view.contentsRemovedAfterDays !== null
+          ? html`<div class="alert alert-info">
+              ${t(context, 'messageContentsRemoved', { days: view.contentsRemovedAfterDays })}
             </div>`
-          : // The text keeps its lines as sent, so a long one scrolls: the keyboard must reach it too (WCAG 2.1.1).
-            html`<h2 class="h4" id="message-text">${t(context, 'messageTextTitle')}</h2>
-              ${view.rendered.subject === '' ? null : html`<p><strong>${view.rendered.subject}</strong></p>`}
-              <pre class="message-body" tabindex="0" aria-labelledby="message-text">
+          : view.rendered === null
+            ? html`<div class="alert alert-warning">
+                ${t(context, 'messageNotRendered', { reason: view.renderError ?? '' })}
+              </div>`
+            : // The text keeps its lines as sent, so a long one scrolls: the keyboard must reach it too (WCAG 2.1.1).
+              html`<h2 class="h4" id="message-text">${t(context, 'messageTextTitle')}</h2>
+                ${view.rendered.subject === '' ? null : html`<p><strong>${view.rendered.subject}</strong></p>`}
+                <pre class="message-body" tabindex="0" aria-labelledby="message-text">
 ${view.rendered.body}</pre>`
       }
       ${dataTable(

@@ -38,6 +38,7 @@ const view = (row: MessageRow & { attemptLog: MessageAttemptRow[] }): Static<typ
   sentAt: row.sent_at?.toISOString() ?? null,
   providerMessageId: row.provider_message_id,
   printBatch: row.print_batch,
+  redactedAt: row.redacted_at?.toISOString() ?? null,
   attemptLog: row.attemptLog.map((attempt) => ({
     attempt: attempt.attempt,
     adapter: attempt.adapter,

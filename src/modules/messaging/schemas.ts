@@ -44,6 +44,8 @@ export const MessageView = Type.Object({
   sentAt: Nullable(Instant),
   providerMessageId: Nullable(Type.String()),
   printBatch: Nullable(Type.String()),
+  /** When the retention job removed the recipient, params and errors (RETENTION_MESSAGE_DAYS). */
+  redactedAt: Nullable(Instant),
   attemptLog: Type.Array(MessageAttemptView),
 });
 

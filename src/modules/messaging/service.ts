@@ -83,6 +83,8 @@ export class MessagingService {
         ? await getMessage(this.db, id)
         : (await listMessages(this.db, { id, healthAuthorityCodes, limit: 1, offset: 0 })).messages[0];
     if (scoped === undefined) throw new DomainError('MESSAGE_NOT_FOUND', { pointer: '/params/messageId' });
+    // The retention job removed what it said (params): there is nothing left to render.
+    if (scoped.redacted_at !== null) return { message: scoped, rendered: null, renderError: null };
     try {
       return {
         message: scoped,

@@ -36,6 +36,8 @@ export interface MessagesTable {
   sent_at: Date | null;
   provider_message_id: string | null;
   print_batch: string | null;
+  /** When the retention job removed its recipient, params and errors (migrations/0027_retention.sql). */
+  redacted_at: Date | null;
 }
 
 export interface MessageAttemptsTable {
