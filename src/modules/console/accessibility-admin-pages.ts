@@ -42,7 +42,7 @@ import type { TextKey } from '../portal/texts.ts';
 import { addDays } from './authority-pages.ts';
 import { AUTHORITY_ROLES, formatDay, formatNumber } from './authority-views.ts';
 import { staffOf } from './routes.ts';
-import { dataTable, DayText, Id, successNotice } from './console-kit.ts';
+import { dataTable, DayText, Id, pager, successNotice } from './console-kit.ts';
 import { consolePage } from './views.ts';
 
 /*
@@ -190,16 +190,11 @@ export function homeListPage(context: PageContext, role: StaffRole, view: HomeLi
         ),
         t(context, 'homeNone'),
       )}
-      ${
-        view.page > 1 || shown < view.total
-          ? html`<nav aria-label="${t(context, 'capPagination')}">
-              <ul class="pagination">
-                ${view.page > 1 ? html`<li class="page-item"><a class="page-link" href="${query(view.page - 1)}">${t(context, 'capPrevious')}</a></li>` : null}
-                ${shown < view.total ? html`<li class="page-item"><a class="page-link" href="${query(view.page + 1)}">${t(context, 'capNext')}</a></li>` : null}
-              </ul>
-            </nav>`
-          : null
-      }`,
+      ${pager(
+        context,
+        view.page > 1 ? query(view.page - 1) : undefined,
+        shown < view.total ? query(view.page + 1) : undefined,
+      )}`,
   });
 }
 
@@ -705,7 +700,7 @@ export function registerAccessibilityAdminPages(
         { name: 'gp', label: 'homeGpLabel', schema: fields.gp, optional: true },
         {
           name: 'page',
-          label: 'capPagination',
+          label: 'authPagesLabel',
           schema: Type.String({ pattern: '^[1-9][0-9]{0,3}$' }),
           optional: true,
         },

@@ -32,6 +32,7 @@ import { pageLanguage } from '../portal/kit.ts';
 import { Id, DayText } from './console-kit.ts';
 import { acceptListFileForms, claimFile } from './authority-uploads.ts';
 import { registerFollowupPages } from './authority-followup-pages.ts';
+import { registerRegistryOfficePages } from './registry-office-pages.ts';
 import {
   AUTHORITY_ROLES,
   hubDayPage,
@@ -133,6 +134,8 @@ export function registerAuthorityPages(
   );
   // Campaigns and waiting lists: read-only lists over their modules (authority-followup-pages.ts).
   registerFollowupPages(console, { kit, database, config, clock });
+  // Anomaly reports and foreigners' identifiers: the registry office (registry-office-pages.ts).
+  registerRegistryOfficePages(console, { kit, database, config, clock, vaccination });
   const uploadsDirectory = path.resolve(config.DATA_DIR, 'list-uploads');
   const access = { access: AUTHORITY_ROLES };
   const schema = (operationId: string, summary: string) => ({

@@ -38,6 +38,18 @@ export const AUTHORITY_SECTIONS: readonly ConsoleSection[] = [
     roles: AUTHORITY_ADMINS,
   },
   {
+    href: '/console/anomaly-reports',
+    label: 'sectionAnomalies',
+    description: 'sectionAnomaliesText',
+    roles: AUTHORITY_ADMINS,
+  },
+  {
+    href: '/console/foreigners',
+    label: 'sectionForeigners',
+    description: 'sectionForeignersText',
+    roles: AUTHORITY_ADMINS,
+  },
+  {
     href: '/console/messages',
     label: 'sectionMessages',
     description: 'sectionMessagesText',

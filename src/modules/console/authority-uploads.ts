@@ -74,13 +74,18 @@ async function parseForm(
   parser.on('field', (name, value) => {
     if (name !== '__proto__') fields[name] = value;
   });
-  parser.on('file', (name, stream, fileName) => {
-    // Browsers send an empty part for a file input left empty: nothing to keep.
-    if (name !== 'file' || fileName === '' || files.has(request)) {
+  parser.on('file', (name, stream, fileName: string | undefined) => {
+    // Browsers send an empty part for a file input left empty, other clients a part without a name:
+    // nothing to keep.
+    if (name !== 'file' || !fileName || files.has(request)) {
       stream.resume();
       return;
     }
-    writes.push(saveFile(request, stream, fileName, directory, files));
+    const write = saveFile(request, stream, fileName, directory, files);
+    // Awaited below with the others; until then a failure must not count as an unhandled rejection,
+    // which would stop the process.
+    write.catch(() => undefined);
+    writes.push(write);
   });
   await new Promise<void>((resolve, reject) => {
     parser.on('finish', resolve);

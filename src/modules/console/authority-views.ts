@@ -7,7 +7,7 @@ import type { TextKey } from '../portal/texts.ts';
 import { ACCESSIBILITY_FEATURES, HUB_STATUSES, type HubStatus } from '../booking/tables.ts';
 import { LIST_TYPES } from '../eligibility/tables.ts';
 import { ROW_REJECTIONS } from '../eligibility/lists/rows.ts';
-import { dataTable, filterSelect, successNotice } from './console-kit.ts';
+import { dataTable, filterSelect, pager, successNotice } from './console-kit.ts';
 import { consolePage } from './views.ts';
 
 /*
@@ -470,11 +470,19 @@ export function listsPage(context: PageContext, role: StaffRole, view: ListsPage
   });
 }
 
-function fileInput(context: PageContext, errors: readonly FieldError[]): SafeHtml {
+/** The one file field of an upload form (`name="file"`, CSV or XLSX), its hint and error tied to it. */
+export function fileInput(
+  context: PageContext,
+  errors: readonly FieldError[],
+  words: { label: string; hint: string } = {
+    label: t(context, 'listFileLabel'),
+    hint: t(context, 'listFileHint'),
+  },
+): SafeHtml {
   const error = errors.find((one) => one.field === 'file');
   return html`<div class="mb-4 field${error ? ' field-invalid' : ''}">
-    <label class="form-label d-block" for="file">${t(context, 'listFileLabel')}</label>
-    <p class="form-text" id="file-hint">${t(context, 'listFileHint')}</p>
+    <label class="form-label d-block" for="file">${words.label}</label>
+    <p class="form-text" id="file-hint">${words.hint}</p>
     ${
       error === undefined
         ? null
@@ -916,24 +924,11 @@ export function messagesPage(
         ),
         t(context, 'messagesNone'),
       )}
-      <nav aria-label="${t(context, 'authPagesLabel')}">
-        <ul class="pagination">
-          ${
-            view.page > 1
-              ? html`<li class="page-item">
-                  <a class="page-link" href="${query(view.page - 1)}">${t(context, 'authPreviousPage')}</a>
-                </li>`
-              : null
-          }
-          ${
-            view.page < pages
-              ? html`<li class="page-item">
-                  <a class="page-link" href="${query(view.page + 1)}">${t(context, 'authNextPage')}</a>
-                </li>`
-              : null
-          }
-        </ul>
-      </nav>`,
+      ${pager(
+        context,
+        view.page > 1 ? query(view.page - 1) : undefined,
+        view.page < pages ? query(view.page + 1) : undefined,
+      )}`,
   });
 }
 

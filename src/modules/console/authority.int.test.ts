@@ -29,10 +29,13 @@ const TODAY = '2021-04-12';
 const valueOf = (page: string, name: string): string =>
   /value="([^"]*)"/.exec(new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(page)?.[0] ?? '')?.[1] ?? '';
 
-/** A multipart/form-data body as a browser sends a form with a file, without any script. */
+/**
+ * A multipart/form-data body as a browser sends a form with a file, without any script; a file without a
+ * name is a part without `filename`, as some non-browser clients send an empty file input.
+ */
 function multipart(
   fields: Record<string, string>,
-  file?: { name: string; content: Buffer; type: string },
+  file?: { name: string | undefined; content: Buffer; type: string },
 ): { payload: Buffer; contentType: string } {
   const boundary = `----vaxhub${randomUUID()}`;
   const parts: Buffer[] = Object.entries(fields).map(([name, value]) =>
@@ -41,7 +44,7 @@ function multipart(
   if (file !== undefined) {
     parts.push(
       Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`,
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"${file.name === undefined ? '' : `; filename="${file.name}"`}\r\nContent-Type: ${file.type}\r\n\r\n`,
       ),
       file.content,
       Buffer.from('\r\n'),
@@ -75,7 +78,7 @@ describeEachDatabase('authority console', (database) => {
   const postFile = async (
     browser: FormBrowser,
     fields: Record<string, string>,
-    file?: { name: string; content: Buffer; type: string },
+    file?: { name: string | undefined; content: Buffer; type: string },
   ) => {
     const body = multipart(fields, file);
     return app.inject({
@@ -294,6 +297,14 @@ describeEachDatabase('authority console', (database) => {
     const noFile = await postFile(browser, { _csrf: csrf, listType: 'fragile', sourceAuthority: authority });
     expect(noFile.statusCode).toBe(400);
     expect(noFile.body).toContain('href="#file"');
+    // SEC-6: a part named file without a file name is a stray field, refused with the form, not a failure.
+    const unnamed = await postFile(
+      browser,
+      { _csrf: csrf, listType: 'fragile', sourceAuthority: authority },
+      { name: undefined, content: Buffer.from('codice_fiscale\n'), type: 'text/csv' },
+    );
+    expect(unnamed.statusCode).toBe(400);
+    expect(unnamed.body).toContain('<title>Errore: ');
 
     const content = await readFile(file);
     const forged = await postFile(

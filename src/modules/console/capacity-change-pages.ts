@@ -19,7 +19,7 @@ import { checkFields, FormText, HTML_PAGE, refusalOf, type PageKit, type Refusal
 import { csrfField, formatKm, formatTime, t, type PageContext } from '../portal/layout.ts';
 import { AUTHORITY_ROLES, formatDay, formatNumber } from './authority-views.ts';
 import { staffOf } from './routes.ts';
-import { dataTable, Id } from './console-kit.ts';
+import { dataTable, Id, pager } from './console-kit.ts';
 import { consolePage } from './views.ts';
 
 /*
@@ -189,16 +189,6 @@ export function capacityChangesPage(context: PageContext, role: StaffRole, view:
       )}`,
   });
 }
-
-const pager = (context: PageContext, previous: string | undefined, next: string | undefined): HtmlValue =>
-  previous === undefined && next === undefined
-    ? null
-    : html`<nav aria-label="${t(context, 'capPagination')}">
-        <ul class="pagination">
-          ${previous === undefined ? null : html`<li class="page-item"><a class="page-link" href="${previous}">${t(context, 'capPrevious')}</a></li>`}
-          ${next === undefined ? null : html`<li class="page-item"><a class="page-link" href="${next}">${t(context, 'capNext')}</a></li>`}
-        </ul>
-      </nav>`;
 
 export interface ChangePageView {
   change: ChangeDetail;

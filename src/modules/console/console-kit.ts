@@ -63,3 +63,18 @@ export const filterSelect = (
       ...field.values.map((value) => ({ value, label: value })),
     ],
   });
+
+/** The previous and next links of a list shown a page at a time; nothing when there is one page. */
+export const pager = (
+  context: PageContext,
+  previous: string | undefined,
+  next: string | undefined,
+): HtmlValue =>
+  previous === undefined && next === undefined
+    ? null
+    : html`<nav aria-label="${t(context, 'authPagesLabel')}">
+        <ul class="pagination">
+          ${previous === undefined ? null : html`<li class="page-item"><a class="page-link" href="${previous}">${t(context, 'authPreviousPage')}</a></li>`}
+          ${next === undefined ? null : html`<li class="page-item"><a class="page-link" href="${next}">${t(context, 'authNextPage')}</a></li>`}
+        </ul>
+      </nav>`;

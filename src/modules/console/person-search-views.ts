@@ -49,6 +49,8 @@ export interface FoundPerson {
   birthDate: string;
   identifier: string;
   status: string;
+  /** REG-7: an obsolete identity's current tax code. */
+  replacedBy: string | null;
 }
 
 export interface SearchValues {
@@ -224,7 +226,16 @@ export function searchPage(
                             </th>
                             <td>${shortDate(context, person.birthDate)}</td>
                             <td><span class="text-monospace">${person.identifier}</span></td>
-                            <td>${label(context, `vpPersonStatus_${person.status}`)}</td>
+                            <td>
+                              ${label(context, `vpPersonStatus_${person.status}`)}
+                              ${
+                                person.replacedBy === null
+                                  ? null
+                                  : html`<span class="badge bg-warning text-dark"
+                                      >${t(context, 'psReplacedBy', { identifier: person.replacedBy })}</span
+                                    >`
+                              }
+                            </td>
                           </tr>`,
                       ),
                       t(context, 'vpNoResults'),

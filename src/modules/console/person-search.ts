@@ -163,6 +163,7 @@ const summaryOf = (found: Awaited<ReturnType<RegistryService['getPerson']>>): Fo
   birthDate: found.birthDate,
   identifier: found.identifier.value ?? found.taxCode ?? '',
   status: found.status,
+  replacedBy: found.supersededBy?.identifier ?? null,
 });
 
 /** A registry refusal on the registration field its pointer names. */

@@ -4,9 +4,11 @@ import { VACCINATION_POINT_TEXTS } from './vaccination-point-texts.ts';
 import { AUTHORITY_TEXTS, DASHBOARD_TEXTS } from './authority-texts.ts';
 import { CALL_CENTER_TEXTS } from './call-center-texts.ts';
 import { PERSON_SEARCH_TEXTS } from './person-search-texts.ts';
+import { IDENTITY_CHANGE_TEXTS } from './identity-change-texts.ts';
 import { ACCESSIBILITY_ADMIN_TEXTS, CAPACITY_CHANGE_TEXTS } from './capacity-access-texts.ts';
 import { OUTREACH_ADMIN_TEXTS } from './outreach-admin-texts.ts';
 import { NO_SHOW_TEXTS } from './no-show-texts.ts';
+import { REGISTRY_OFFICE_TEXTS } from './registry-office-texts.ts';
 
 /**
  * The staff consoles' words, in the same catalogue as the portal's (portal/texts.ts merges them), so that
@@ -29,6 +31,7 @@ export const CONSOLE_TEXTS = {
   ...ROLE_TEXTS,
   ...VACCINATION_POINT_TEXTS,
   ...PERSON_SEARCH_TEXTS,
+  ...IDENTITY_CHANGE_TEXTS,
   ...AUTHORITY_TEXTS,
   ...DASHBOARD_TEXTS,
   ...CALL_CENTER_TEXTS,
@@ -36,6 +39,7 @@ export const CONSOLE_TEXTS = {
   ...ACCESSIBILITY_ADMIN_TEXTS,
   ...OUTREACH_ADMIN_TEXTS,
   ...NO_SHOW_TEXTS,
+  ...REGISTRY_OFFICE_TEXTS,
   consoleName: { it: 'Console vaccinazioni', en: 'Vaccination console' },
   consoleTagline: { it: 'Per gli operatori del servizio sanitario', en: 'For health-service staff' },
   consoleSignInTitle: { it: 'Accesso operatori', en: 'Staff sign-in' },

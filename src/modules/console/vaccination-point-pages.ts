@@ -40,6 +40,8 @@ import type { PageContext } from '../portal/layout.ts';
 import { text } from '../portal/texts.ts';
 import { staffOf } from './routes.ts';
 import { registerPersonSearch } from './person-search.ts';
+import { IDENTITY_ADMINS } from '../registry/identity-change.ts';
+import { movedOf, registerIdentityChange } from './identity-change-pages.ts';
 import {
   administrationPage,
   anomalyPage,
@@ -57,6 +59,7 @@ import {
   TEST_TYPE_VALUES,
   todayPage,
   VP_BASE,
+  VP_IDENTITY,
   type FormValues,
   type HistoryRow,
   type PersonSummary,
@@ -64,6 +67,9 @@ import {
 
 /** VAX-1: the vaccination point's own staff: vaccinators, and the point's manager with them. */
 const POINT_STAFF: readonly Role[] = ['vaccinator', 'point_admin'];
+/** REG-7 at the point: its staff whom the registry lets link identities and move records. */
+const IDENTITY_CHANGERS = POINT_STAFF.filter((role) => IDENTITY_ADMINS.includes(role));
+
 /** CONS-1: the ministry's consent form in force since 25 March 2021. */
 const CONSENT_FORM_VERSION = 'MDS-2021-03-25';
 const COVID_19 = '840539006';
@@ -91,6 +97,9 @@ const Done = Type.Optional(
     'report',
     'forced',
     'forced-again',
+    'obsolete',
+    'moved',
+    'nothing-moved',
   ]),
 );
 const Form = (names: readonly string[]) =>
@@ -311,6 +320,22 @@ export function registerVaccinationPointPages(console: App, deps: Deps): void {
     },
   );
 
+  registerIdentityChange(
+    console,
+    { kit, clock, registry, eligibility, booking, vaccination },
+    {
+      where: VP_IDENTITY,
+      roles: IDENTITY_CHANGERS,
+      operationIds: {
+        replacedForm: 'consoleVaccinationPointReplacedForm',
+        replaced: 'consoleVaccinationPointReplaced',
+        moveForm: 'consoleVaccinationPointRecordsMoveForm',
+        move: 'consoleVaccinationPointRecordsMove',
+      },
+      who: 'Vaccination point',
+    },
+  );
+
   // ------------------------------------------------------------------------------------------------
   // The person: identity, history here and elsewhere, the national comparison, infections, consents,
   // anomaly reports
@@ -324,7 +349,7 @@ export function registerVaccinationPointPages(console: App, deps: Deps): void {
         summary:
           'Vaccination point: a person’s identity, vaccinations here and in other regions, the national comparison on request, infections, consents and anomaly reports (VAX-5, VAX-15, VAX-19, CONS)',
         params: PersonParams,
-        querystring: Type.Object({ compare: Type.Optional(Type.Literal('1')), done: Done }),
+        querystring: Type.Object({ compare: Type.Optional(Type.Literal('1')), done: Done, moved: FormText }),
         response: HTML_PAGE,
       },
       config: { access: POINT_STAFF },
@@ -391,6 +416,8 @@ export function registerVaccinationPointPages(console: App, deps: Deps): void {
           })),
           done: done === 'imported' || done === 'found' ? undefined : done,
           imported: done === 'imported',
+          moved: done === 'moved' ? movedOf(request.query.moved) : {},
+          mayChangeIdentity: IDENTITY_CHANGERS.includes(roleOf(request)),
         }),
       );
     },

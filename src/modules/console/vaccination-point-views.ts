@@ -12,6 +12,7 @@ import { html, type HtmlValue, type SafeHtml } from '../portal/html.ts';
 import { csrfField, formatDate, formatDateTime, formatTime, t, type PageContext } from '../portal/layout.ts';
 import type { TextKey } from '../portal/texts.ts';
 import { consolePage } from './views.ts';
+import { identityActions, identityConsole, movedNote, type Moved } from './identity-change-views.ts';
 
 /*
  * The vaccination-point console's views (issue 9): data in, HTML out. Keyboard first: the main field or
@@ -19,6 +20,8 @@ import { consolePage } from './views.ts';
  */
 
 export const VP_BASE = '/console/vaccination-point';
+/** REG-7: the point's pages for a changed tax code, under its person pages. */
+export const VP_IDENTITY = identityConsole(VP_BASE, `${VP_BASE}/search`);
 
 export const SITE_VALUES = ['left_deltoid', 'right_deltoid', 'left_thigh', 'right_thigh', 'other'] as const;
 export const ROUTE_VALUES = ['intramuscular', 'subcutaneous', 'intradermal', 'oral', 'intranasal'] as const;
@@ -457,6 +460,9 @@ export function personPage(
     reports: readonly ReportRow[];
     done?: string | undefined;
     imported: boolean;
+    /** REG-7: what a move just brought here, and whether the operator may change identities. */
+    moved: Moved;
+    mayChangeIdentity: boolean;
   },
 ): SafeHtml {
   const { person } = view;
@@ -467,7 +473,7 @@ export function personPage(
     context,
     role,
     person.name,
-    html`${doneNote(context, view.done)}
+    html`${doneNote(context, view.done)} ${movedNote(context, view.moved)}
       ${
         view.imported
           ? html`<div class="alert alert-info" role="status">${t(context, 'vpImported')}</div>`
@@ -496,6 +502,7 @@ export function personPage(
         ${buttonLink(`${base}/infections`, t(context, 'vpEnterInfection'))}
         ${buttonLink(`${base}/refusal`, t(context, 'vpRecordRefusal'))}
         ${buttonLink(`${base}/anomaly-report`, t(context, 'vpFileReport'))}
+        ${view.mayChangeIdentity ? identityActions(context, VP_IDENTITY, person) : null}
       </p>
       <h2 class="h4">${t(context, 'vpIdentity')}</h2>
       ${identityList(context, person)}

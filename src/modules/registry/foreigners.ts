@@ -30,18 +30,21 @@ export function fromItalianDate(text: string): string | undefined {
   return `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
 }
 
+/** Authority codes for `in`: never an empty list (SQL refuses `in ()`); '' is no authority's code. */
+const codesOf = (authorities: readonly string[]): string[] => ['', ...authorities];
+
+/** The people still waiting for an identifier, of some health authorities (null, the default: all). */
 export async function pendingForeignersRequestRows(
   db: Kysely<DB>,
   regionName: string,
+  authorities: readonly string[] | null = null,
 ): Promise<RequestRow[]> {
-  const rows = await db
+  let query = db
     .selectFrom('persons')
     .select(['id', 'given_name', 'surname', 'birth_date'])
-    .where('identifier_pending', '=', true)
-    .orderBy('surname')
-    .orderBy('given_name')
-    .orderBy('id')
-    .execute();
+    .where('identifier_pending', '=', true);
+  if (authorities !== null) query = query.where('health_authority_code', 'in', codesOf(authorities));
+  const rows = await query.orderBy('surname').orderBy('given_name').orderBy('id').execute();
   return rows.map((row) => ({
     Nome: row.given_name,
     Cognome: row.surname,
@@ -137,6 +140,8 @@ export async function importAnswer(
   rows: Record<string, string>[],
   isValidIdentifier: (value: string) => boolean,
   context: ActingContext,
+  /** Only people of these health authorities are matched (null, the default: anyone). */
+  authorities: readonly string[] | null = null,
 ): Promise<AnswerOutcome[]> {
   const outcomes: AnswerOutcome[] = [];
   for (const [index, row] of rows.entries()) {
@@ -174,6 +179,7 @@ export async function importAnswer(
         'version',
       ])
       .where('identifier_type', '=', 'TS_FOREIGN');
+    if (authorities !== null) query = query.where('health_authority_code', 'in', codesOf(authorities));
     query =
       Number.isInteger(regionalId) && regionalId > 0
         ? query.where('id', '=', regionalId)

@@ -2,6 +2,14 @@ import { defineProblems } from '../../platform/http/problem.ts';
 
 /** Refusals of the person operations (REG-4 … REG-11). Identifier refusals are in errors.ts. */
 export const personProblems = defineProblems({
+  FOREIGNERS_ANSWER_UNREADABLE: {
+    status: 400,
+    title: { it: 'File di risposta illeggibile', en: 'Unreadable answer file' },
+    detail: {
+      it: 'Il file non si legge come risposta del sistema Tessera Sanitaria ({reason}): servono le colonne della richiesta e «Identificativo TS».',
+      en: 'The file cannot be read as the health-card system’s answer ({reason}): it needs the request columns and “Identificativo TS”.',
+    },
+  },
   PERSON_NOT_FOUND: {
     status: 404,
     title: { it: 'Assistito non trovato', en: 'Person not found' },

@@ -1,7 +1,8 @@
 import type { ModuleRoutes } from '../../platform/http/app.ts';
 import { actingContextOf } from '../../platform/http/acting-context.ts';
 import { STAFF_ROLES, type Role } from '../../platform/auth/roles.ts';
-import { RegistryService, type PersonRecordsMover } from './service.ts';
+import { RegistryService } from './service.ts';
+import { IDENTITY_ADMINS, personRecordsMovers } from './identity-change.ts';
 import { EligibilityService } from '../eligibility/service.ts';
 import { BookingService } from '../booking/service.ts';
 import { VaccinationService } from '../vaccination/service.ts';
@@ -31,13 +32,6 @@ const WRITERS: readonly Role[] = [
   'asl_admin',
   'region_admin',
 ];
-/** REG-7: linking identities moves a person's history: authorised operators only. */
-const IDENTITY_ADMINS: readonly Role[] = [
-  'contact_center_supervisor',
-  'point_admin',
-  'asl_admin',
-  'region_admin',
-];
 
 export const registryRoutes: ModuleRoutes = (app, { database, clock, config }) => {
   const national = createNationalClient({
@@ -46,7 +40,6 @@ export const registryRoutes: ModuleRoutes = (app, { database, clock, config }) =
     timeoutMs: config.NATIONAL_TIMEOUT_MS,
   });
   const registry = new RegistryService(database.db, clock, national, config.REGION_CODE);
-  // REG-7: each module moves its own records of a person, through its service.
   const eligibility = new EligibilityService(database.db, clock, config.REGION_CODE);
   const booking = new BookingService(database.db, clock, eligibility);
   const vaccination = new VaccinationService(
@@ -57,11 +50,7 @@ export const registryRoutes: ModuleRoutes = (app, { database, clock, config }) =
     national,
     config.REGION_CODE,
   );
-  const movers = [
-    (trx, from, to, context) => eligibility.moveRecords(trx, from, to, context.now),
-    (trx, from, to) => booking.moveRecords(trx, from, to),
-    (trx, from, to, context) => vaccination.moveRecords(trx, from, to, context),
-  ] satisfies PersonRecordsMover[];
+  const movers = personRecordsMovers(eligibility, booking, vaccination);
 
   app.get(
     '/persons',

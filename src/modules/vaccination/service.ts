@@ -657,6 +657,28 @@ export class VaccinationService {
     return anomalyReports(this.db, filter);
   }
 
+  /** VAX-19: one report of some authorities (null: all) and its history (its audit records, oldest first). */
+  async anomalyReportWithHistory(id: number, authorities: readonly string[] | null) {
+    const report = await this.db
+      .selectFrom('anomaly_reports')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (report === undefined) throw new DomainError('ANOMALY_REPORT_NOT_FOUND', { pointer: '/id' });
+    if (authorities !== null && !authorities.includes(report.health_authority_code)) {
+      throw new DomainError('ANOMALY_REPORT_OUT_OF_SCOPE');
+    }
+    const history = await this.db
+      .selectFrom('audit_log')
+      .select(['occurred_at', 'actor_id', 'actor_role', 'action'])
+      .where('entity_type', '=', 'anomaly_report')
+      .where('entity_id', '=', String(id))
+      .orderBy('occurred_at')
+      .orderBy('id')
+      .execute();
+    return { report, history };
+  }
+
   /** VAX-19: the competent office takes a report in hand or closes it with its resolution. */
   async moveAnomalyReport(
     id: number,
